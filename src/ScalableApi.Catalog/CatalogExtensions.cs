@@ -1,0 +1,18 @@
+using ScalableApi.Platform.Data;
+
+namespace ScalableApi.Catalog;
+
+/// <summary>Everything the catalog service registers and maps beyond the platform.</summary>
+public static class CatalogExtensions
+{
+    public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
+    {
+        builder.AddDatabase(typeof(CatalogExtensions).Assembly);
+        return builder;
+    }
+
+    public static WebApplication MapCatalogApi(this WebApplication app)
+    {
+        return app;
+    }
+}

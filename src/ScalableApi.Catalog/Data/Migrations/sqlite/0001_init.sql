@@ -1,0 +1,2 @@
+-- The catalog schema on SQLite. Times are INTEGER unix milliseconds (UTC) on both engines.
+SELECT 1;

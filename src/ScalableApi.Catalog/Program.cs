@@ -1,0 +1,13 @@
+using ScalableApi.Catalog;
+using ScalableApi.Platform;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatform("catalog", typeof(CatalogExtensions).Assembly);
+builder.AddCatalog();
+
+var app = builder.Build();
+app.UsePlatform();
+app.MapPlatformEndpoints();
+app.MapCatalogApi();
+
+await app.RunAsync();

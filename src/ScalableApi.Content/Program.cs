@@ -1,0 +1,13 @@
+using ScalableApi.Content;
+using ScalableApi.Platform;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatform("content", typeof(ContentExtensions).Assembly);
+builder.AddContent();
+
+var app = builder.Build();
+app.UsePlatform();
+app.MapPlatformEndpoints();
+app.MapContentApi();
+
+await app.RunAsync();

@@ -1,0 +1,50 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScalableApi.Platform.Hosting;
+
+namespace ScalableApi.Platform.Data;
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// Registers the service's <see cref="IDatabase"/> from the <c>Database</c> section and applies the
+    /// migrations embedded in <paramref name="migrationsAssembly"/> at start-up.
+    /// </summary>
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, Assembly migrationsAssembly)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName))
+            .PostConfigure<IOptions<PlatformOptions>>((options, platform) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    var file = Path.Combine(platform.Value.DataDirectory, $"{platform.Value.ServiceName}.db");
+                    options.ConnectionString = $"Data Source={file}";
+                    options.Provider ??= "sqlite";
+                }
+
+                options.Provider ??= LooksLikePostgres(options.ConnectionString) ? "postgres" : "sqlite";
+            });
+
+        builder.Services.AddSingleton<IDatabase>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return string.Equals(options.Provider, "postgres", StringComparison.OrdinalIgnoreCase)
+                ? new PostgresDatabase(options)
+                : new SqliteDatabase(options);
+        });
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddHostedService(sp => new MigrationHostedService(
+            sp.GetRequiredService<MigrationRunner>(), sp.GetRequiredService<IDatabase>(), migrationsAssembly));
+        builder.Services.AddHealthChecks().AddCheck<Health.DatabaseHealthCheck>("database", tags: [Health.HealthTags.Ready]);
+        return builder;
+    }
+
+    private static bool LooksLikePostgres(string connectionString) =>
+        connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+        || connectionString.Contains("Server=", StringComparison.OrdinalIgnoreCase);
+}

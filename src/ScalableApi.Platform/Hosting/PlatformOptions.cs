@@ -1,0 +1,16 @@
+namespace ScalableApi.Platform.Hosting;
+
+/// <summary>Configuration section <c>Platform</c>: what every service shares.</summary>
+public sealed class PlatformOptions
+{
+    public const string SectionName = "Platform";
+
+    /// <summary>Name of the service, used for logs, traces, metrics and default file names.</summary>
+    public string ServiceName { get; set; } = "service";
+
+    /// <summary>Folder for SQLite databases and generated keys. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Largest request body accepted, in bytes (413 beyond). Default 1 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}

@@ -1,0 +1,114 @@
+using System.Reflection;
+using System.Text.Encodings.Web;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+using ScalableApi.Platform.Errors;
+using ScalableApi.Platform.Health;
+using ScalableApi.Platform.Hosting;
+using ScalableApi.Platform.Observability;
+using ScalableApi.Platform.Security;
+using StackExchange.Redis;
+
+namespace ScalableApi.Platform;
+
+/// <summary>
+/// The cross-cutting concerns every service gets from three calls:
+/// <c>builder.AddPlatform("name")</c>, <c>app.UsePlatform()</c> and <c>app.MapPlatformEndpoints()</c>.
+/// </summary>
+public static class PlatformExtensions
+{
+    /// <summary>
+    /// Logging, telemetry, problem details, JSON, body limits, JWT validation, health checks, OpenAPI,
+    /// validators from <paramref name="serviceAssembly"/>, and the Redis-protocol connection when
+    /// <c>ConnectionStrings:redis</c> is set.
+    /// </summary>
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
+    {
+        builder.Services.AddOptions<PlatformOptions>()
+            .Bind(builder.Configuration.GetSection(PlatformOptions.SectionName))
+            .PostConfigure(o => o.ServiceName = serviceName);
+        var platform = builder.Configuration.GetSection(PlatformOptions.SectionName).Get<PlatformOptions>() ?? new PlatformOptions();
+
+        builder.AddPlatformLogging(serviceName);
+        builder.AddPlatformTelemetry(serviceName);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = platform.MaxRequestBodyBytes;
+        });
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // A JSON API returns strings as stored; HTML encoding is the renderer's job (nosniff + CSP keep it inert).
+            o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        // Malformed bodies throw so the exception handler can answer with a precise problem+json.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
+        builder.Services.AddExceptionHandler<PlatformExceptionHandler>();
+
+        builder.AddPlatformAuthentication();
+        builder.Services.AddValidatorsFromAssembly(serviceAssembly, includeInternalTypes: true);
+        builder.Services.AddOpenApi();
+
+        var health = builder.Services.AddHealthChecks();
+        var redis = builder.Configuration.GetConnectionString("redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            var redisOptions = ConfigurationOptions.Parse(redis);
+            redisOptions.AbortOnConnectFail = false;
+            redisOptions.ClientName = serviceName;
+            builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+            health.AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+        }
+
+        return builder;
+    }
+
+    /// <summary>The middleware pipeline, in the order that makes each layer see what it needs.</summary>
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UsePlatformSecurityHeaders();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UsePlatformRequestLogging();
+        app.UseRouting();
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>, in every environment.</summary>
+    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResultStatusCodes =
+            {
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.MapMetrics("/metrics");
+        app.MapOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+namespace ScalableApi.Platform.Security;
+
+/// <summary>Configuration section <c>Auth</c>: how access tokens are issued (users service) and checked (everyone).</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>The <c>iss</c> claim tokens carry and services require.</summary>
+    public string Issuer { get; set; } = "scalableapi";
+
+    /// <summary>The <c>aud</c> claim tokens carry and services require.</summary>
+    public string Audience { get; set; } = "scalableapi";
+
+    /// <summary>Where services fetch the users service's public keys, e.g. <c>http://users/.well-known/jwks.json</c>.</summary>
+    public string? JwksUrl { get; set; }
+
+    /// <summary>Minimum time between two JWKS fetches triggered by unknown key ids (a flood of forged kids costs one fetch).</summary>
+    public TimeSpan JwksRefreshMinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long fetched keys are trusted before a background refetch.</summary>
+    public TimeSpan JwksCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Tolerated clock difference between issuer and validator.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}

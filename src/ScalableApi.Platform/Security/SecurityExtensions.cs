@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using ScalableApi.Contracts;
+
+namespace ScalableApi.Platform.Security;
+
+internal static class SecurityExtensions
+{
+    /// <summary>
+    /// JwtBearer that accepts only ES256 tokens of our issuer and audience, with keys from
+    /// <see cref="ISigningKeySource"/>. <c>alg: none</c> and HMAC tokens fail because no algorithm but ES256 is valid.
+    /// </summary>
+    public static void AddPlatformAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(JwksSigningKeySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.TryAddSingleton<ISigningKeySource>(sp => new JwksSigningKeySource(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(JwksSigningKeySource.HttpClientName),
+            sp.GetRequiredService<IOptions<AuthOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JwksSigningKeySource>>()));
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, ISigningKeySource>((jwt, auth, keys) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.RequireHttpsMetadata = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+                    ValidateIssuerSigningKey = true,
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = auth.Value.ClockSkew,
+                    NameClaimType = TokenClaims.Subject,
+                    RoleClaimType = TokenClaims.Role,
+                    IssuerSigningKeyResolver = (_, _, _, _) => keys.GetKeys(),
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // The resolver above is synchronous: fetch unknown keys here, asynchronously, before validation.
+                    OnMessageReceived = async context =>
+                    {
+                        var header = context.Request.Headers.Authorization.ToString();
+                        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+                        {
+                            return;
+                        }
+
+                        var token = header["Bearer ".Length..].Trim();
+                        string? kid = null;
+                        try
+                        {
+                            kid = new JsonWebToken(token).Kid;
+                        }
+                        catch (ArgumentException)
+                        {
+                            return; // Not a JWT at all: validation will reject it with 401.
+                        }
+
+                        await keys.EnsureKeyAsync(kid, context.HttpContext.RequestAborted);
+                    },
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+    }
+
+    /// <summary>Headers for a JSON API: nothing may render, frame or sniff our responses.</summary>
+    public static void UsePlatformSecurityHeaders(this WebApplication app)
+    {
+        app.UseSecurityHeaders(policies => policies
+            .AddDefaultApiSecurityHeaders()
+            .AddFrameOptionsDeny()
+            .AddContentTypeOptionsNoSniff()
+            .AddReferrerPolicyNoReferrer()
+            .AddStrictTransportSecurityMaxAgeIncludeSubDomains()
+            .RemoveServerHeader());
+    }
+}

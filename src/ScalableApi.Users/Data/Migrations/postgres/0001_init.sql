@@ -1,0 +1,2 @@
+-- The users schema on PostgreSQL. Times are bigint unix milliseconds (UTC) on both engines.
+SELECT 1;

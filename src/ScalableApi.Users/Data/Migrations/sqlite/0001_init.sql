@@ -1,0 +1,2 @@
+-- The users schema on SQLite. Times are INTEGER unix milliseconds (UTC) on both engines.
+SELECT 1;

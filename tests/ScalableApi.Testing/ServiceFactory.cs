@@ -1,0 +1,89 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Security;
+using Xunit;
+
+namespace ScalableApi.Testing;
+
+/// <summary>
+/// One service under test, in-process, on a real database of the chosen engine, validating tokens from
+/// <see cref="Tokens"/>. Use as a class fixture through an engine-specific subclass
+/// (<c>class SqliteCatalog : ServiceFactory&lt;Program&gt; { ctor : base(DatabaseEngine.Sqlite) }</c>).
+/// </summary>
+public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFactory<TProgram>, IAsyncLifetime
+    where TProgram : class
+{
+    private TestDatabase? _database;
+
+    public DatabaseEngine Engine { get; } = engine;
+
+    public TestTokens Tokens { get; } = new();
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    /// <summary>Extra configuration a subclass sets before the host starts (key → value, <c>Section:Key</c> form).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
+
+    /// <summary>False for the users service, which validates with its own keys.</summary>
+    protected virtual bool UseTestTokens => true;
+
+    public async Task InitializeAsync()
+    {
+        if (Engine == DatabaseEngine.Postgres && !TestDatabase.PostgresAvailable)
+        {
+            // The tests themselves call TestDatabase.SkipUnlessPostgres(); nothing to start here.
+            return;
+        }
+
+        _database = await TestDatabase.CreateAsync(Engine);
+        _ = Server; // Start the host now: migrations run once, before the first test.
+    }
+
+    /// <summary>An HTTP client; with <paramref name="token"/>, it sends <c>Authorization: Bearer</c>.</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Database:Provider", Engine == DatabaseEngine.Postgres ? "postgres" : "sqlite");
+        builder.UseSetting("Platform:DataDirectory", Path.Combine(Path.GetTempPath(), "scalableapi-tests", Guid.NewGuid().ToString("N")));
+        foreach (var (key, value) in ExtraSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (UseTestTokens)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<ISigningKeySource>();
+                services.AddSingleton<ISigningKeySource>(Tokens);
+            });
+        }
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Tokens.Dispose();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
