@@ -76,13 +76,16 @@ public static class PlatformExtensions
     /// <summary>The middleware pipeline, in the order that makes each layer see what it needs.</summary>
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        // Outermost: the request id and the security headers are set in OnStarting callbacks, which survive
+        // the exception handler clearing the response, so error responses carry them too.
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UsePlatformSecurityHeaders();
+        app.UsePlatformRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UsePlatformSecurityHeaders();
-        app.UseMiddleware<RequestIdMiddleware>();
-        app.UsePlatformRequestLogging();
         app.UseRouting();
         app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

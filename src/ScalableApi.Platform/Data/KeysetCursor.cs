@@ -39,7 +39,8 @@ public static class KeysetCursor
         }
 
         Span<byte> buffer = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(cursor, buffer, out var written) || written != expected || buffer[0] != Version)
+        var status = Base64Url.DecodeFromChars(cursor, buffer, out _, out var written);
+        if (status != System.Buffers.OperationStatus.Done || written != expected || buffer[0] != Version)
         {
             return false;
         }

@@ -19,7 +19,12 @@ public sealed class RequestIdMiddleware(RequestDelegate next)
         var incoming = context.Request.Headers[HeaderName].ToString();
         var requestId = IsWellFormed(incoming) ? incoming : Guid.CreateVersion7().ToString("N");
         context.Items[ItemKey] = requestId;
-        context.Response.Headers[HeaderName] = requestId;
+        context.Response.OnStarting(static state =>
+        {
+            var (http, id) = ((HttpContext, string))state;
+            http.Response.Headers[HeaderName] = id;
+            return Task.CompletedTask;
+        }, (context, requestId));
         Activity.Current?.SetTag("http.request_id", requestId);
         using (LogContext.PushProperty("RequestId", requestId))
         {

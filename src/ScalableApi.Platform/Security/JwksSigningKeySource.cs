@@ -18,7 +18,7 @@ public sealed partial class JwksSigningKeySource(
 
     private readonly SemaphoreSlim _fetchLock = new(1, 1);
     private volatile IReadOnlyList<SecurityKey> _keys = [];
-    private long _lastFetchTicks = long.MinValue;
+    private long _lastFetchTicks; // 0: never fetched, so the first call is always stale
 
     public IReadOnlyList<SecurityKey> GetKeys() => _keys;
 

@@ -1,0 +1,42 @@
+using System.Net;
+using ScalableApi.Platform.Tests.TestApp;
+
+namespace ScalableApi.Platform.Tests.Observability;
+
+public sealed class MetricsTests(ProbeAppFixture fixture) : IClassFixture<ProbeAppFixture>
+{
+    [Fact]
+    public async Task Request_duration_is_labelled_by_route_template_never_raw_path()
+    {
+        using var client = fixture.App.CreateClient();
+        (await client.GetAsync("/probe/items/123456789")).Dispose();
+        (await client.GetAsync("/probe/items/987654321")).Dispose();
+
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Contains("http_request_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("route=\"/probe/items/{id:long}\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("method=\"GET\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("status=\"200\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("123456789", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unmatched_paths_share_one_label()
+    {
+        using var client = fixture.App.CreateClient();
+        (await client.GetAsync("/random/" + Guid.NewGuid())).Dispose();
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("route=\"unmatched\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("status=\"404\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_is_served()
+    {
+        using var client = fixture.App.CreateClient();
+        using var response = await client.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/probe/echo", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,1 @@
+CREATE INDEX ix_notes_text ON notes (text);

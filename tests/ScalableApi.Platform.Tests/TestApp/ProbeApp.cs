@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Security;
+using ScalableApi.Platform.Validation;
+using ScalableApi.Testing;
+
+namespace ScalableApi.Platform.Tests.TestApp;
+
+/// <summary>
+/// A minimal service built only from the platform (AddPlatform / UsePlatform / MapPlatformEndpoints) plus a few
+/// probe endpoints, on a real SQLite database, in the Production environment.
+/// </summary>
+public sealed class ProbeApp : IAsyncDisposable
+{
+    public const string SecretInException = "secret-connection-string=Password=hunter2";
+
+    private readonly WebApplication _app;
+    private readonly TestDatabase _database;
+
+    private ProbeApp(WebApplication app, TestDatabase database, TestTokens tokens)
+    {
+        _app = app;
+        _database = database;
+        Tokens = tokens;
+    }
+
+    public TestTokens Tokens { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ProbeApp> StartAsync(string environment = "Production", IDictionary<string, string?>? settings = null)
+    {
+        var database = TestDatabase.CreateSqlite();
+        var tokens = new TestTokens();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseTestServer();
+        builder.Configuration["Database:ConnectionString"] = database.ConnectionString;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
+        builder.AddPlatform("probe", typeof(ProbeApp).Assembly);
+        builder.AddDatabase(typeof(ProbeApp).Assembly);
+        builder.Services.RemoveAll<ISigningKeySource>();
+        builder.Services.AddSingleton<ISigningKeySource>(tokens);
+
+        var app = builder.Build();
+        app.UsePlatform();
+        app.MapPlatformEndpoints();
+        var probe = app.MapGroup("/probe");
+        probe.MapGet("/items/{id:long}", (long id) => TypedResults.Ok(new { id, text = "<b>\"é\"</b> & 'x'" }));
+        probe.MapPost("/echo", (ProbeRequest request) => TypedResults.Ok(request)).Validate<ProbeRequest>();
+        probe.MapGet("/secure", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new { id = user.GetUserId() })).RequireAuthorization();
+        probe.MapGet("/admin", () => TypedResults.Ok()).RequireAuthorization(AuthorizationPolicies.Admin);
+        probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
+        await app.StartAsync();
+        return new ProbeApp(app, database, tokens);
+    }
+
+    public HttpClient CreateClient(string? token = null)
+    {
+        var client = _app.GetTestClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Tokens.Dispose();
+        await _database.DisposeAsync();
+    }
+}
