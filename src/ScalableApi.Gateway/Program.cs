@@ -1,0 +1,14 @@
+using ScalableApi.Gateway;
+using ScalableApi.Platform;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatform("gateway", typeof(GatewayExtensions).Assembly);
+builder.AddGateway();
+
+var app = builder.Build();
+app.UseForwardedHeaders();
+app.UsePlatform();
+app.MapPlatformEndpoints();
+app.MapGateway();
+
+await app.RunAsync();
