@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using ScalableApi.Gateway.LoadBalancing;
+using ScalableApi.Gateway.Resilience;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ScalableApi.Gateway;
@@ -43,7 +44,13 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        app.MapReverseProxy();
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<RetryOnAnotherDestinationMiddleware>();
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
         return app;
     }
 }

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ScalableApi.Gateway.Tests;
+
+/// <summary>The gateway in-process, proxying over real loopback HTTP to the destinations it is given.</summary>
+internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    /// <summary>Catalog cluster with the given destinations and policy; passive health off unless asked for.</summary>
+    public static GatewayFactory WithCatalog(string policy, params string[] addresses)
+    {
+        var settings = new Dictionary<string, string?> { ["ReverseProxy:Clusters:catalog:LoadBalancingPolicy"] = policy };
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            settings[$"ReverseProxy:Clusters:catalog:Destinations:d{i}:Address"] = addresses[i];
+        }
+
+        return new GatewayFactory(settings);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+
+namespace ScalableApi.Gateway.Tests.Resilience;
+
+/// <summary>A replica that refuses connections costs an idempotent request nothing: it is retried elsewhere.</summary>
+public sealed class RetryOnAnotherDestinationTests : IAsyncLifetime
+{
+    private UpstreamServer _live = null!;
+    private GatewayFactory _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _live = await UpstreamServer.StartAsync("live");
+        // Round robin guarantees half of the first attempts go to the dead destination.
+        _gateway = GatewayFactory.WithCatalog("RoundRobin", _live.Address, UpstreamServer.DeadAddress());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _live.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Gets_all_succeed_when_one_destination_refuses_connections()
+    {
+        using var client = _gateway.CreateClient();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.GetAsync($"/api/products/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"live:{i}", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Put_is_retried_with_its_body()
+    {
+        using var client = _gateway.CreateClient();
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var content = new StringContent($"body-{i}", Encoding.UTF8, "text/plain");
+            using var response = await client.PutAsync($"/api/products/{i}", content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"live:body-{i}", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Post_with_idempotency_key_is_retried_and_without_it_is_not()
+    {
+        using var client = _gateway.CreateClient();
+        var withKey = new List<HttpStatusCode>();
+        var withoutKey = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/products") { Content = new StringContent("x", Encoding.UTF8, "text/plain") };
+            keyed.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var keyedResponse = await client.SendAsync(keyed);
+            withKey.Add(keyedResponse.StatusCode);
+
+            using var plain = new StringContent("x", Encoding.UTF8, "text/plain");
+            using var plainResponse = await client.PostAsync("/api/products", plain);
+            withoutKey.Add(plainResponse.StatusCode);
+        }
+
+        Assert.All(withKey, s => Assert.Equal(HttpStatusCode.OK, s));
+        // A plain POST is never sent twice: the ones balanced to the dead replica fail with 502.
+        Assert.Contains(HttpStatusCode.BadGateway, withoutKey);
+    }
+}

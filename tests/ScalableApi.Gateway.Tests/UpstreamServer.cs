@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ScalableApi.Gateway.Tests;
+
+/// <summary>A real Kestrel server on a loopback port that answers with its own name: a stand-in replica.</summary>
+internal sealed class UpstreamServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private UpstreamServer(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public string Address => _app.Urls.First();
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static async Task<UpstreamServer> StartAsync(string name)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new UpstreamServer(app, name);
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref server._requests);
+            await next(context);
+        });
+        app.MapGet("/api/products/{id}", (string id) => Results.Text($"{name}:{id}"));
+        app.MapPut("/api/products/{id}", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
+        app.MapPost("/api/products", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
+        app.MapGet("/health/ready", () => Results.Ok());
+        await app.StartAsync();
+        return server;
+    }
+
+    /// <summary>An address nothing listens on: connecting to it is refused at once.</summary>
+    public static string DeadAddress()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
