@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Resilience;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -15,6 +16,8 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<ILoadBalancingPolicy, ConsistentHashLoadBalancingPolicy>();
         builder.Services.AddSingleton<ILoadBalancingPolicy, WeightedRoundRobinLoadBalancingPolicy>();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddOptions<AggregationOptions>().Bind(builder.Configuration.GetSection(AggregationOptions.SectionName));
+        builder.Services.AddHttpClient<UpstreamClient>(UpstreamClient.HttpClientName);
 
         // The client address every policy and limit sees: X-Forwarded-For is believed only from listed proxies.
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
@@ -44,6 +47,7 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.MapUserOverviewApi();
         app.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<RetryOnAnotherDestinationMiddleware>();

@@ -18,6 +18,14 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
         return new GatewayFactory(settings);
     }
 
+    /// <summary>Users and content clusters for the aggregation endpoint.</summary>
+    public static GatewayFactory WithUsersAndContent(string usersAddress, string contentAddress, TimeSpan? timeout = null) => new(new Dictionary<string, string?>
+    {
+        ["ReverseProxy:Clusters:users:Destinations:d0:Address"] = usersAddress,
+        ["ReverseProxy:Clusters:content:Destinations:d0:Address"] = contentAddress,
+        ["Gateway:Aggregation:Timeout"] = (timeout ?? TimeSpan.FromSeconds(5)).ToString(),
+    });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

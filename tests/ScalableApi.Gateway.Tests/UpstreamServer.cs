@@ -25,7 +25,7 @@ internal sealed class UpstreamServer : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
-    public static async Task<UpstreamServer> StartAsync(string name)
+    public static async Task<UpstreamServer> StartAsync(string name, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -41,6 +41,7 @@ internal sealed class UpstreamServer : IAsyncDisposable
         app.MapPut("/api/products/{id}", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
         app.MapPost("/api/products", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
         app.MapGet("/health/ready", () => Results.Ok());
+        map?.Invoke(app);
         await app.StartAsync();
         return server;
     }
