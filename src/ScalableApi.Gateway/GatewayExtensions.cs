@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.LoadBalancing;
+using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.Resilience;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -18,6 +19,7 @@ public static class GatewayExtensions
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddOptions<AggregationOptions>().Bind(builder.Configuration.GetSection(AggregationOptions.SectionName));
         builder.Services.AddHttpClient<UpstreamClient>(UpstreamClient.HttpClientName);
+        builder.Services.AddSingleton<GatewayMetrics>();
 
         // The client address every policy and limit sees: X-Forwarded-For is believed only from listed proxies.
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
@@ -47,10 +49,13 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // Instruments exist from start-up, so /metrics shows every destination before the first request.
+        _ = app.Services.GetRequiredService<GatewayMetrics>();
         app.MapUserOverviewApi();
         app.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<RetryOnAnotherDestinationMiddleware>();
+            pipeline.UseMiddleware<UpstreamMetricsMiddleware>();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();

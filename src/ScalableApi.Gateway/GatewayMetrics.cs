@@ -1,13 +1,55 @@
-using System.Diagnostics.Metrics;
-using ScalableApi.Platform.Observability;
+using Prometheus;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace ScalableApi.Gateway;
 
-/// <summary>The gateway's own instruments (exported on /metrics by prometheus-net's meter adapter).</summary>
-internal static class GatewayMetrics
+/// <summary>
+/// The gateway's own Prometheus series on /metrics. Defined with prometheus-net directly (like the platform's
+/// <c>http_request_duration_seconds</c>) so names and labels are exactly what dashboards and alerts expect.
+/// </summary>
+public sealed class GatewayMetrics
 {
-    private static readonly Meter Meter = new(PlatformMeters.Name + ".Gateway");
+    private static readonly Counter RequestsCounter = Metrics.CreateCounter(
+        "gateway_upstream_requests_total", "Requests sent to a destination, by outcome (status class, or error when no response came).",
+        "cluster", "destination", "status_class");
 
-    /// <summary><c>gateway_upstream_retries_total{cluster}</c>: requests sent a second time to another destination.</summary>
-    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("gateway_upstream_retries", description: "Requests retried on another destination.");
+    private static readonly Histogram DurationHistogram = Metrics.CreateHistogram(
+        "gateway_upstream_duration_seconds", "Time from choosing a destination to the end of its response headers.",
+        new HistogramConfiguration { LabelNames = ["cluster"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+    private static readonly Counter RetriesCounter = Metrics.CreateCounter(
+        "gateway_upstream_retries_total", "Idempotent requests retried on another destination.", "cluster");
+
+    private static readonly Counter EjectionsCounter = Metrics.CreateCounter(
+        "gateway_upstream_ejections_total", "Failed attempts that found their destination ejected by passive health checks.", "cluster", "destination");
+
+    private static readonly Gauge HealthyGauge = Metrics.CreateGauge(
+        "gateway_upstream_healthy", "1 when a destination receives traffic, 0 when health checks exclude it.", "cluster", "destination");
+
+    public GatewayMetrics(IProxyStateLookup proxyState) =>
+        // Health is read at scrape time: always current, and no timer to keep.
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RefreshHealth(proxyState));
+
+    public void UpstreamRequest(string cluster, string destination, string statusClass, double seconds)
+    {
+        RequestsCounter.WithLabels(cluster, destination, statusClass).Inc();
+        DurationHistogram.WithLabels(cluster).Observe(seconds);
+    }
+
+    public void Retry(string cluster) => RetriesCounter.WithLabels(cluster).Inc();
+
+    public void Ejection(string cluster, string destination) => EjectionsCounter.WithLabels(cluster, destination).Inc();
+
+    private static void RefreshHealth(IProxyStateLookup proxyState)
+    {
+        foreach (var cluster in proxyState.GetClusters())
+        {
+            foreach (var destination in cluster.Destinations.Values)
+            {
+                var healthy = destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
+                HealthyGauge.WithLabels(cluster.ClusterId, destination.DestinationId).Set(healthy ? 1 : 0);
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ namespace ScalableApi.Gateway.Resilience;
 /// Sits in YARP's proxy pipeline before load balancing, so the retry is balanced like any request and passive
 /// health checks see both attempts.
 /// </summary>
-public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate next, ILogger<RetryOnAnotherDestinationMiddleware> logger)
+public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate next, GatewayMetrics metrics, ILogger<RetryOnAnotherDestinationMiddleware> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -42,7 +42,7 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
         }
 
         LogRetry(context.Request.Method, failed.DestinationId, error.Error);
-        GatewayMetrics.Retries.Add(1, new KeyValuePair<string, object?>("cluster", proxy.Cluster.Config.ClusterId));
+        metrics.Retry(proxy.Cluster.Config.ClusterId);
         context.Features.Set<IForwarderErrorFeature>(null);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Request.Body.Position = 0;

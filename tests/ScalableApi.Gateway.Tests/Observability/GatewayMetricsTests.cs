@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace ScalableApi.Gateway.Tests.Observability;
+
+public sealed class GatewayMetricsTests
+{
+    [Fact]
+    public async Task Metrics_show_requests_per_destination_health_and_retries()
+    {
+        await using var live = await UpstreamServer.StartAsync("live");
+        await using var gateway = GatewayFactory.WithCatalog("RoundRobin", live.Address, UpstreamServer.DeadAddress());
+        using var client = gateway.CreateClient();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await client.GetAsync($"/api/products/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Contains("gateway_upstream_requests_total{cluster=\"catalog\",destination=\"d0\",status_class=\"2xx\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("gateway_upstream_requests_total{cluster=\"catalog\",destination=\"d1\",status_class=\"error\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("gateway_upstream_healthy{cluster=\"catalog\",destination=\"d0\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("gateway_upstream_retries_total{cluster=\"catalog\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("gateway_upstream_duration_seconds_bucket{cluster=\"catalog\"", metrics, StringComparison.Ordinal);
+    }
+}
