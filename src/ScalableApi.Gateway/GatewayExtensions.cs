@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using ScalableApi.Gateway.Aggregation;
+using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.Resilience;
@@ -16,6 +17,18 @@ public static class GatewayExtensions
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
         builder.Services.AddSingleton<ILoadBalancingPolicy, ConsistentHashLoadBalancingPolicy>();
         builder.Services.AddSingleton<ILoadBalancingPolicy, WeightedRoundRobinLoadBalancingPolicy>();
+        // Discovered replicas are configuration keys too, added last so they merge with static destinations.
+        var discovered = new DiscoveredDestinationsSource();
+        ((IConfigurationBuilder)builder.Configuration).Add(discovered);
+        builder.Services.AddSingleton(discovered);
+        builder.Services.AddOptions<GatewayDiscoveryOptions>().Bind(builder.Configuration.GetSection(GatewayDiscoveryOptions.SectionName));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis"))
+            && builder.Configuration.GetValue($"{GatewayDiscoveryOptions.SectionName}:Enabled", defaultValue: true))
+        {
+            builder.Services.AddSingleton<RegistryWatcher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
+        }
+
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddOptions<AggregationOptions>().Bind(builder.Configuration.GetSection(AggregationOptions.SectionName));
         builder.Services.AddHttpClient<UpstreamClient>(UpstreamClient.HttpClientName);

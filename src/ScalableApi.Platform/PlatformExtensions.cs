@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Platform.Discovery;
 using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Health;
 using ScalableApi.Platform.Hosting;
@@ -70,6 +72,14 @@ public static class PlatformExtensions
             redisOptions.ClientName = serviceName;
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
             health.AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+            builder.Services.TryAddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<ServiceRegistry>();
+        }
+
+        builder.Services.AddOptions<DiscoveryOptions>().Bind(builder.Configuration.GetSection(DiscoveryOptions.SectionName));
+        if (!string.IsNullOrWhiteSpace(redis) && builder.Configuration.GetValue<bool>($"{DiscoveryOptions.SectionName}:Enabled"))
+        {
+            builder.Services.AddHostedService<ServiceRegistrar>();
         }
 
         return builder;

@@ -1,0 +1,103 @@
+using System.Net;
+using ScalableApi.Platform.Discovery;
+using ScalableApi.Testing;
+using StackExchange.Redis;
+
+namespace ScalableApi.Gateway.Tests.Discovery;
+
+/// <summary>Replicas that register in the store get traffic within seconds; replicas that leave stop getting it.</summary>
+public sealed class DiscoveryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+    private readonly TestRedis _redis = TestRedis.Start();
+    private readonly string _service = "catalog";
+    private ConnectionMultiplexer _connection = null!;
+    private ServiceRegistry _registry = null!;
+    private GatewayFactory _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        _registry = new ServiceRegistry(_connection, TimeProvider.System);
+        // A clean slate: another test run may have used the same redis-server.
+        await _connection.GetDatabase().KeyDeleteAsync([DiscoveryKeys.Expiries(_service), DiscoveryKeys.Instances(_service)]);
+        _gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = _redis.ConnectionString,
+            ["ReverseProxy:Clusters:catalog:LoadBalancingPolicy"] = "RoundRobin",
+            ["Gateway:Discovery:ReconcileInterval"] = "00:00:01",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _connection.DisposeAsync();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task A_registered_replica_gets_traffic_and_a_departed_one_stops_getting_it()
+    {
+        await using var first = await UpstreamServer.StartAsync("first");
+        await using var second = await UpstreamServer.StartAsync("second");
+        using var client = _gateway.CreateClient();
+        var firstInstance = new ServiceInstance("first", _service, first.Address, 1);
+        var secondInstance = new ServiceInstance("second", _service, second.Address, 1);
+
+        await _registry.AnnounceAsync(firstInstance, TimeSpan.FromSeconds(30));
+        await Eventually(async () => (await client.GetAsync("/api/products/1")).StatusCode == HttpStatusCode.OK);
+
+        await _registry.AnnounceAsync(secondInstance, TimeSpan.FromSeconds(30));
+        await Eventually(async () =>
+        {
+            (await client.GetAsync("/api/products/1")).Dispose();
+            return second.Requests > 0;
+        });
+
+        await _registry.DeregisterAsync(firstInstance);
+        await Eventually(async () =>
+        {
+            var before = first.Requests;
+            for (var i = 0; i < 4; i++)
+            {
+                (await client.GetAsync("/api/products/1")).Dispose();
+            }
+
+            return first.Requests == before;
+        });
+
+        // Once it has left, no request fails and none reaches it.
+        var requestsBefore = first.Requests;
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.GetAsync($"/api/products/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("second:", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(requestsBefore, first.Requests);
+    }
+
+    [Fact]
+    public async Task A_replica_that_stops_heartbeating_expires()
+    {
+        await using var replica = await UpstreamServer.StartAsync("crashed");
+        await _registry.AnnounceAsync(new ServiceInstance("crashed", _service, replica.Address, 1), TimeSpan.FromSeconds(1));
+
+        await Eventually(async () => (await _registry.ListAsync(_service)).Count == 0);
+
+        Assert.Empty(await _registry.ListAsync(_service));
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after the deadline the issue allows (5 s).</summary>
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met within the deadline");
+            await Task.Delay(50);
+        }
+    }
+}
