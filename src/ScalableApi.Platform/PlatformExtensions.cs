@@ -63,7 +63,9 @@ public static class PlatformExtensions
         builder.Services.AddValidatorsFromAssembly(serviceAssembly, includeInternalTypes: true);
         builder.Services.AddOpenApi();
 
-        var health = builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<DrainState>();
+        builder.Services.AddHostedService<GracefulDrainService>();
+        var health = builder.Services.AddHealthChecks().AddCheck<DrainingHealthCheck>("drain", tags: [HealthTags.Ready]);
         var redis = builder.Configuration.GetConnectionString("redis");
         if (!string.IsNullOrWhiteSpace(redis))
         {

@@ -61,6 +61,7 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Database:Provider", Engine == DatabaseEngine.Postgres ? "postgres" : "sqlite");
+        builder.UseSetting("Platform:DrainDelay", "00:00:00");
         builder.UseSetting("Platform:DataDirectory", Path.Combine(Path.GetTempPath(), "scalableapi-tests", Guid.NewGuid().ToString("N")));
         foreach (var (key, value) in ExtraSettings)
         {

@@ -16,6 +16,7 @@ internal sealed partial class ServiceRegistrar(
     ServiceRegistry registry,
     IServer server,
     IHostApplicationLifetime lifetime,
+    DrainState drain,
     IOptions<DiscoveryOptions> options,
     IOptions<PlatformOptions> platform,
     ILogger<ServiceRegistrar> logger) : BackgroundService
@@ -41,7 +42,8 @@ internal sealed partial class ServiceRegistrar(
             platform.Value.ServiceName,
             address,
             options.Value.Weight);
-        lifetime.ApplicationStopping.Register(Leave);
+        // Leave as soon as draining begins: gateways stop routing here while the server still answers.
+        drain.Draining.Register(Leave);
 
         var announced = false;
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
@@ -94,7 +96,7 @@ internal sealed partial class ServiceRegistrar(
 
         try
         {
-            // Synchronous on purpose: ApplicationStopping callbacks run before the server stops accepting requests.
+            // Synchronous on purpose: the drain delay starts only after the registry no longer lists this replica.
             registry.DeregisterAsync(_instance).Wait(TimeSpan.FromSeconds(2));
             LogDeregistered(_instance.Service, _instance.Id);
         }

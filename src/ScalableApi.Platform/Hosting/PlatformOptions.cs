@@ -13,4 +13,10 @@ public sealed class PlatformOptions
 
     /// <summary>Largest request body accepted, in bytes (413 beyond). Default 1 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// After a stop signal, how long to keep serving with readiness at 503 before the server stops, so load
+    /// balancers notice first. Keep it below the orchestrator's grace period (Kubernetes: 30 s).
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

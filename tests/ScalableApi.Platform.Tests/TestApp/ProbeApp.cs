@@ -34,6 +34,9 @@ public sealed class ProbeApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Begins a graceful stop (as SIGTERM would) without waiting for it.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public static async Task<ProbeApp> StartAsync(string environment = "Production", IDictionary<string, string?>? settings = null)
     {
         var database = TestDatabase.CreateSqlite();
@@ -41,6 +44,7 @@ public sealed class ProbeApp : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseTestServer();
         builder.Configuration["Database:ConnectionString"] = database.ConnectionString;
+        builder.Configuration["Platform:DrainDelay"] = "00:00:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Configuration[key] = value;
