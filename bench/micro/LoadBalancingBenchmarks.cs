@@ -2,10 +2,10 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using ScalableApi.Gateway.LoadBalancing;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
-using ScalableApi.Gateway.LoadBalancing;
 
 namespace ScalableApi.Bench.Micro;
 

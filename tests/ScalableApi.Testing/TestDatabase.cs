@@ -1,6 +1,6 @@
 using Npgsql;
-using Xunit;
 using ScalableApi.Platform.Data;
+using Xunit;
 
 namespace ScalableApi.Testing;
 
