@@ -30,6 +30,15 @@ public static class GatewayExtensions
         }
 
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // Routes name a per-route "Timeout"; the middleware enforces it and answers 504 problem+json.
+        builder.Services.AddRequestTimeouts();
+        // Large JSON pages shrink a lot; HTTPS compression stays off (BREACH) unless a deployment opts in.
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+            o.MimeTypes = ["application/json", "application/problem+json", "application/x-ndjson", "text/plain"];
+        });
         builder.Services.AddOptions<AggregationOptions>().Bind(builder.Configuration.GetSection(AggregationOptions.SectionName));
         builder.Services.AddHttpClient<UpstreamClient>(UpstreamClient.HttpClientName);
         builder.Services.AddSingleton<GatewayMetrics>();
@@ -62,11 +71,14 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseResponseCompression();
+        app.UseRequestTimeouts();
         // Instruments exist from start-up, so /metrics shows every destination before the first request.
         _ = app.Services.GetRequiredService<GatewayMetrics>();
         app.MapUserOverviewApi();
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.UseMiddleware<RouteTimeoutStatusMiddleware>();
             pipeline.UseMiddleware<RetryOnAnotherDestinationMiddleware>();
             pipeline.UseMiddleware<UpstreamMetricsMiddleware>();
             pipeline.UseSessionAffinity();

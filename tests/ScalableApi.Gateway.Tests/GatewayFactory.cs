@@ -1,11 +1,19 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Platform.Security;
+using ScalableApi.Testing;
 
 namespace ScalableApi.Gateway.Tests;
 
 /// <summary>The gateway in-process, proxying over real loopback HTTP to the destinations it is given.</summary>
 internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
+    /// <summary>Signs tokens the gateway accepts (it stands in for the users service's JWKS).</summary>
+    public TestTokens Tokens { get; } = new();
+
     /// <summary>Catalog cluster with the given destinations and policy; passive health off unless asked for.</summary>
     public static GatewayFactory WithCatalog(string policy, params string[] addresses)
     {
@@ -26,12 +34,25 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
         ["Gateway:Aggregation:Timeout"] = (timeout ?? TimeSpan.FromSeconds(5)).ToString(),
     });
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Tokens.Dispose();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Platform:DrainDelay", "00:00:00");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<ISigningKeySource>();
+            services.AddSingleton<ISigningKeySource>(Tokens);
+        });
     }
 }

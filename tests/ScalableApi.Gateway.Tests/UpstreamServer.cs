@@ -23,7 +23,11 @@ internal sealed class UpstreamServer : IAsyncDisposable
 
     public string Address => _app.Urls.First();
 
+    /// <summary>API requests received (health probes excluded).</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The X-Request-Id of the last request received, to check propagation.</summary>
+    public string? LastRequestId { get; private set; }
 
     public static async Task<UpstreamServer> StartAsync(string name, Action<WebApplication>? map = null)
     {
@@ -34,7 +38,14 @@ internal sealed class UpstreamServer : IAsyncDisposable
         var server = new UpstreamServer(app, name);
         app.Use(async (context, next) =>
         {
+            if (context.Request.Path.StartsWithSegments("/health"))
+            {
+                await next(context); // the gateway's active health probes are not traffic
+                return;
+            }
+
             Interlocked.Increment(ref server._requests);
+            server.LastRequestId = context.Request.Headers["X-Request-Id"].ToString();
             await next(context);
         });
         app.MapGet("/api/products/{id}", (string id) => Results.Text($"{name}:{id}"));
