@@ -100,7 +100,7 @@ public sealed partial class SigningKeyStore : ISigningKeySource
         var now = Now();
         var keys = CurrentKeys(now);
         if (keyId is not null && !keys.Any(k => k.Kid == keyId)
-            && now - Interlocked.Read(ref _unknownKidReloadAtMs) >= _unknownKidReloadMs)
+            && Elapsed(now, ref _unknownKidReloadAtMs) >= _unknownKidReloadMs)
         {
             // A key another replica created since the last read; throttled so forged kids cost one read per interval.
             Interlocked.Exchange(ref _unknownKidReloadAtMs, now);
@@ -111,7 +111,14 @@ public sealed partial class SigningKeyStore : ISigningKeySource
     }
 
     private IReadOnlyList<SigningKey> CurrentKeys(long now) =>
-        now - Interlocked.Read(ref _loadedAtMs) >= ReloadInterval.TotalMilliseconds ? Reload(now) : _keys;
+        Elapsed(now, ref _loadedAtMs) >= ReloadInterval.TotalMilliseconds ? Reload(now) : _keys;
+
+    /// <summary>Milliseconds since <paramref name="since"/>; "forever" before the first time (no overflow on MinValue).</summary>
+    private static long Elapsed(long now, ref long since)
+    {
+        var then = Interlocked.Read(ref since);
+        return then == long.MinValue ? long.MaxValue : now - then;
+    }
 
     private bool IsDue(SigningKey key, long now) => now - key.CreatedAt >= _rotationMs;
 
