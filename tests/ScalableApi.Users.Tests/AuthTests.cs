@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using ScalableApi.Contracts;
 using ScalableApi.Testing;
 using ScalableApi.Users.Auth;
@@ -110,6 +111,20 @@ public abstract class AuthTests(UsersFactory factory)
         using var client = factory.CreateClient(admin.AccessToken);
         var profile = await client.GetFromJsonAsync<UserResponse>("/api/profile");
         Assert.Equal(Roles.Admin, profile!.Role);
+    }
+
+    [SkippableFact]
+    public async Task Configured_admin_emails_promote_existing_users_at_start_up()
+    {
+        var user = await factory.NewUserAsync();
+        // A second replica on the same database, started with the user's address in Users:AdminEmails.
+        using var restarted = factory.WithWebHostBuilder(b => b.UseSetting("Users:AdminEmails:1", user.Email.Replace("@example.com", "@Example.COM", StringComparison.Ordinal)));
+        using var client = restarted.CreateClient();
+
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UsersFactory.Password });
+        var tokens = (await login.Content.ReadFromJsonAsync<TokenResponse>())!;
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        Assert.Equal(Roles.Admin, (await client.GetFromJsonAsync<UserResponse>("/api/profile"))!.Role);
     }
 
     [SkippableFact]
