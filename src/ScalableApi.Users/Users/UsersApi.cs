@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ScalableApi.Contracts;
+using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Security;
+using ScalableApi.Platform.Validation;
+using ScalableApi.Users.Auth;
+
+namespace ScalableApi.Users.Users;
+
+/// <summary>The caller's profile, public user pages, and self-or-admin changes.</summary>
+public static class UsersApi
+{
+    public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/profile", GetProfile).RequireAuthorization().WithTags("Users").WithName("GetProfile");
+
+        var api = app.MapGroup("/api/users").WithTags("Users");
+        api.MapGet("/", ListUsers).RequireAuthorization(AuthorizationPolicies.Admin).WithName("ListUsers");
+        api.MapGet("/{id:long}", GetUser).AllowAnonymous().WithName("GetUser");
+        api.MapPatch("/{id:long}", UpdateUser).RequireAuthorization().Validate<UpdateUserRequest>()
+            .Accepts<UpdateUserRequest>("application/json").WithName("UpdateUser");
+        api.MapDelete("/{id:long}", DeleteUser).RequireAuthorization().WithName("DeleteUser");
+        return app;
+    }
+
+    /// <summary>401 also when the account was deleted after the token was issued: the token names nobody any more.</summary>
+    public static async Task<Results<Ok<UserResponse>, UnauthorizedHttpResult>> GetProfile(
+        ClaimsPrincipal principal, UserRepository users, CancellationToken ct)
+    {
+        var user = principal.GetUserId() is { } id ? await users.FindAsync(id, ct) : null;
+        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<PublicUserResponse>, NotFound>> GetUser(long id, UserRepository users, CancellationToken ct) =>
+        await users.FindPublicAsync(id, ct) is { } user ? TypedResults.Ok(PublicUserResponse.From(user)) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateUser(
+        long id, UpdateUserRequest request, ClaimsPrincipal principal, UserRepository users, PasswordService passwords, CancellationToken ct)
+    {
+        if (!principal.IsSelfOrAdmin(id) || (request.HasRole && !principal.IsAdmin()))
+        {
+            return TypedResults.Forbid();
+        }
+
+        string? email = null;
+        if (request.HasEmail)
+        {
+            EmailAddress.TryNormalize(request.Email, out var normalized);
+            email = normalized;
+        }
+
+        var changes = new UserChanges(
+            email,
+            request.HasName ? request.Name!.Trim() : null,
+            request.HasAge,
+            request.Age,
+            request.HasRole ? request.Role : null,
+            request.HasPassword ? passwords.Hash(request.Password!) : null);
+        try
+        {
+            return await users.UpdateAsync(id, changes, ct) is { } user ? TypedResults.Ok(UserResponse.From(user)) : TypedResults.NotFound();
+        }
+        catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return AuthApi.EmailTaken();
+        }
+    }
+
+    /// <summary>The user's posts and comments are removed by the content service on an event (a later issue).</summary>
+    public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> DeleteUser(
+        long id, ClaimsPrincipal principal, UserRepository users, CancellationToken ct)
+    {
+        if (!principal.IsSelfOrAdmin(id))
+        {
+            return TypedResults.Forbid();
+        }
+
+        return await users.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    public static async Task<Results<Ok<Page<UserResponse>>, ValidationProblem>> ListUsers(
+        [AsParameters] PageRequest page, UserRepository users, CancellationToken ct)
+    {
+        if (page.Validate(1, out var keys) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var before = page.Cursor is null ? long.MaxValue : keys[0];
+        var limit = page.EffectiveLimit;
+        var rows = await users.ListAsync(before, limit, ct);
+        var next = rows.Count > limit ? KeysetCursor.Encode(rows[limit - 1].Id) : null;
+        return TypedResults.Ok(new Page<UserResponse>([.. rows.Take(limit).Select(UserResponse.From)], next));
+    }
+}
