@@ -29,6 +29,11 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
     /// <summary>Extra configuration a subclass sets before the host starts (key → value, <c>Section:Key</c> form).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
+    /// <summary>Replaces or adds services (a fake clock, a counting decorator) after the service's own registrations.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>False for the users service, which validates with its own keys.</summary>
     protected virtual bool UseTestTokens => true;
 
@@ -68,14 +73,16 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
             builder.UseSetting(key, value);
         }
 
-        if (UseTestTokens)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(services =>
+            if (UseTestTokens)
             {
                 services.RemoveAll<ISigningKeySource>();
                 services.AddSingleton<ISigningKeySource>(Tokens);
-            });
-        }
+            }
+
+            ConfigureServices(services);
+        });
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -33,6 +33,6 @@ internal static class ProblemDetailsSetup
         Status = status,
         Title = title,
         Detail = detail,
-        Type = $"https://httpstatuses.io/{status}",
+        // Type stays null: the framework fills in the RFC 9110 section link, as for every other problem.
     };
 }

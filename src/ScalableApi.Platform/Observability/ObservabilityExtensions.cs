@@ -21,6 +21,8 @@ internal static class ObservabilityExtensions
     /// </summary>
     public static void AddPlatformLogging(this WebApplicationBuilder builder, string serviceName)
     {
+        // Serilog owns stdout; without this the default console logger would print every line a second time.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog(
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
