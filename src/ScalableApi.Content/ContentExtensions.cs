@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Content.Comments;
+using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Content;
@@ -8,11 +11,17 @@ public static class ContentExtensions
     public static WebApplicationBuilder AddContent(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(ContentExtensions).Assembly);
+        // Injected rather than DateTime.UtcNow so tests can pin the clock.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PostQueries>();
+        builder.Services.AddSingleton<CommentQueries>();
         return builder;
     }
 
     public static WebApplication MapContentApi(this WebApplication app)
     {
+        app.MapPostsApi();
+        app.MapCommentsApi();
         return app;
     }
 }

@@ -1,0 +1,105 @@
+using Dapper;
+using ScalableApi.Content.Data;
+using ScalableApi.Platform.Data;
+
+namespace ScalableApi.Content.Comments;
+
+/// <summary>
+/// Every SQL statement on comments, the same on both engines. Internal constants so tests can EXPLAIN exactly
+/// what runs.
+/// </summary>
+public sealed class CommentQueries(IDatabase database)
+{
+    private const string Columns =
+        "id AS Id, post_id AS PostId, author_id AS AuthorId, body AS Body, created_at AS CreatedAt";
+
+    // Bumping the counter first takes the post's row lock (the write lock on SQLite): a concurrent delete of the
+    // post waits for us or we see it gone, so the insert below cannot race the cascade.
+    internal const string IncrementCountSql = "UPDATE posts SET comment_count = comment_count + 1 WHERE id = @PostId RETURNING id";
+
+    internal const string InsertSql = $"""
+        INSERT INTO comments (post_id, author_id, body, created_at) VALUES (@PostId, @AuthorId, @Body, @CreatedAt)
+        RETURNING {Columns}
+        """;
+
+    internal const string GetByIdSql = $"SELECT {Columns} FROM comments WHERE id = @Id";
+
+    internal const string ListByPostSql = $"""
+        SELECT {Columns} FROM comments
+        WHERE post_id = @PostId AND id < @Before
+        ORDER BY id DESC
+        LIMIT @Take
+        """;
+
+    internal const string ListByAuthorSql = $"""
+        SELECT {Columns} FROM comments
+        WHERE author_id = @AuthorId AND id < @Before
+        ORDER BY id DESC
+        LIMIT @Take
+        """;
+
+    internal const string PostExistsSql = "SELECT 1 FROM posts WHERE id = @PostId";
+
+    /// <summary>Adds the comment and counts it on its post in one transaction; null when the post does not exist.</summary>
+    public async Task<Comment?> InsertAsync(long postId, long authorId, string body, long createdAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var counted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            IncrementCountSql, new { PostId = postId }, transaction, cancellationToken: cancellationToken));
+        if (counted is null)
+        {
+            return null; // Disposing the transaction rolls back; nothing was written anyway.
+        }
+
+        var row = await connection.QuerySingleAsync<CommentRow>(new CommandDefinition(
+            InsertSql, new { PostId = postId, AuthorId = authorId, Body = body, CreatedAt = createdAt }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return row.ToComment();
+    }
+
+    public async Task<Comment?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(
+            GetByIdSql, new { Id = id }, cancellationToken: cancellationToken));
+        return row?.ToComment();
+    }
+
+    /// <summary>
+    /// A page of a post's comments, or null when the post does not exist. The existence check runs only when the
+    /// page is empty (a non-empty page proves the post exists), so a request costs one or two queries whatever
+    /// the page size.
+    /// </summary>
+    public async Task<IReadOnlyList<Comment>?> ListByPostAsync(long postId, long before, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<CommentRow>(new CommandDefinition(
+            ListByPostSql, new { PostId = postId, Before = before, Take = take }, cancellationToken: cancellationToken))).AsList();
+        if (rows.Count == 0)
+        {
+            var exists = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
+                PostExistsSql, new { PostId = postId }, cancellationToken: cancellationToken));
+            if (exists is null)
+            {
+                return null;
+            }
+        }
+
+        return rows.Select(r => r.ToComment()).ToList();
+    }
+
+    public async Task<IReadOnlyList<Comment>> ListByAuthorAsync(long authorId, long before, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CommentRow>(new CommandDefinition(
+            ListByAuthorSql, new { AuthorId = authorId, Before = before, Take = take }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToComment()).ToList();
+    }
+
+    /// <summary>The row as stored: times in unix milliseconds.</summary>
+    private sealed record CommentRow(long Id, long PostId, long AuthorId, string Body, long CreatedAt)
+    {
+        public Comment ToComment() => new(Id, PostId, AuthorId, Body, UnixTime.ToDateTime(CreatedAt));
+    }
+}

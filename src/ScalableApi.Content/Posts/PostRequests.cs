@@ -1,0 +1,33 @@
+using FluentValidation;
+using ScalableApi.Content.Data;
+
+namespace ScalableApi.Content.Posts;
+
+/// <summary>Body of POST /api/posts. Nullable so a missing field is a validation error, not a binding failure.</summary>
+public sealed record CreatePostRequest(string? Title, string? Body)
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxBodyLength = 20_000;
+}
+
+/// <summary>Title trimmed to 1–200 characters; body 1–20,000 characters, kept exactly as sent.</summary>
+public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostRequest>
+{
+    public CreatePostRequestValidator()
+    {
+        // The title is checked in the form it is stored: trimmed.
+        RuleFor(r => r.Title)
+            .Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("'title' is required.")
+            .Must(t => t!.Trim().Length is >= 1 and <= CreatePostRequest.MaxTitleLength)
+            .WithMessage($"'title' must be 1 to {CreatePostRequest.MaxTitleLength} characters after trimming.")
+            .StorableText();
+        // NotEmpty also refuses a body of only whitespace: such a post has nothing to show.
+        RuleFor(r => r.Body)
+            .Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("'body' is required.")
+            .MaximumLength(CreatePostRequest.MaxBodyLength)
+            .WithMessage($"'body' must be at most {CreatePostRequest.MaxBodyLength} characters.")
+            .StorableText();
+    }
+}
