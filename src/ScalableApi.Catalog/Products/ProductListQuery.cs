@@ -14,14 +14,17 @@ public sealed record ProductListQuery(string? Limit, string? Cursor, string? Q, 
     public const int SearchMinLength = 3;
     public const int SearchMaxLength = 200;
 
+    /// <summary>Field errors, or null and the filter. An empty parameter (<c>cursor=</c>) counts as absent.</summary>
     internal Dictionary<string, string[]>? TryParse(out ProductFilter filter)
     {
         var errors = new Dictionary<string, string[]>();
+        var limitText = NullIfEmpty(Limit);
+        var cursor = NullIfEmpty(Cursor);
 
         int? limit = null;
-        if (Limit is not null)
+        if (limitText is not null)
         {
-            if (int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            if (int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
             {
                 limit = parsed;
             }
@@ -31,7 +34,7 @@ public sealed record ProductListQuery(string? Limit, string? Cursor, string? Q, 
             }
         }
 
-        var page = new PageRequest(limit, Cursor);
+        var page = new PageRequest(limit, cursor);
         if (page.Validate(1, out var keys) is { } pageErrors)
         {
             foreach (var (field, messages) in pageErrors)
@@ -54,16 +57,18 @@ public sealed record ProductListQuery(string? Limit, string? Cursor, string? Q, 
             errors["q"] = ["q " + WellFormedText.Message];
         }
 
-        var minCents = ParsePrice(MinPrice, "minPrice", errors);
-        var maxCents = ParsePrice(MaxPrice, "maxPrice", errors);
+        var minCents = ParsePrice(NullIfEmpty(MinPrice), "minPrice", errors);
+        var maxCents = ParsePrice(NullIfEmpty(MaxPrice), "maxPrice", errors);
         if (minCents > maxCents)
         {
             errors["minPrice"] = ["minPrice must not be greater than maxPrice."];
         }
 
-        filter = new ProductFilter(page.EffectiveLimit, Cursor is null ? null : keys[0], search, minCents, maxCents);
+        filter = new ProductFilter(page.EffectiveLimit, cursor is null ? null : keys[0], search, minCents, maxCents);
         return errors.Count == 0 ? null : errors;
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static long? ParsePrice(string? value, string field, Dictionary<string, string[]> errors)
     {

@@ -8,6 +8,9 @@ internal sealed class ProductRequestValidator : AbstractValidator<ProductRequest
 {
     public ProductRequestValidator()
     {
+        // Stop at a rule's first failure: the later checks assume the value is present.
+        RuleLevelCascadeMode = CascadeMode.Stop;
+
         RuleFor(r => r.Name)
             .NotNull().WithMessage("name is required.")
             .Must(n => n!.Trim().Length is >= 1 and <= ProductRequest.NameMaxLength)

@@ -40,13 +40,14 @@ internal static class ProductSql
 
     /// <summary>
     /// If-Match replacement: the version check and the write are one statement, so two writers holding the same
-    /// ETag cannot both succeed (the second matches zero rows → 412). Dapper expands <c>IN @Versions</c>.
+    /// ETag cannot both succeed (the second matches zero rows → 412). Dapper hands Npgsql a list as an array
+    /// (<c>= ANY</c>) and expands it for SQLite (<c>IN (…)</c>).
     /// </summary>
-    public const string ReplaceIfVersion = $"""
+    public static string ReplaceIfVersion(DatabaseEngine engine) => $"""
         UPDATE products
         SET name = @Name, description = @Description, price_cents = @PriceCents, stock = @Stock,
             version = version + 1, updated_at = @Now
-        WHERE id = @Id AND version IN @Versions
+        WHERE id = @Id AND {(engine == DatabaseEngine.Postgres ? "version = ANY(@Versions)" : "version IN @Versions")}
         {Returning}
         """;
 

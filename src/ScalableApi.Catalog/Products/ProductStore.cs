@@ -58,9 +58,9 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
         }
         else
         {
-            values.Add("Versions", ifMatch.Versions);
+            values.Add("Versions", ifMatch.Versions.ToArray());
             row = await connection.QuerySingleOrDefaultAsync<ProductRow>(
-                new CommandDefinition(ProductSql.ReplaceIfVersion, values, cancellationToken: cancellationToken));
+                new CommandDefinition(ProductSql.ReplaceIfVersion(database.Engine), values, cancellationToken: cancellationToken));
         }
 
         if (row is not null)
