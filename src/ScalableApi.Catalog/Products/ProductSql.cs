@@ -70,18 +70,15 @@ internal static class ProductSql
         var searchOnFts = engine == DatabaseEngine.Sqlite && filter.Search is not null;
         var id = searchOnFts ? "f.rowid" : "p.id";
         sql.Append("SELECT ").Append(Columns);
+        // The keyset bound is always there (the first page starts below long.MaxValue): the plan is then a primary
+        // key range on both engines, never a bare table scan, and there is one SQL shape per filter combination.
         sql.Append(searchOnFts
-            ? " FROM products_fts f JOIN products p ON p.id = f.rowid WHERE products_fts MATCH @Match"
-            : " FROM products p WHERE 1 = 1");
+            ? " FROM products_fts f JOIN products p ON p.id = f.rowid WHERE products_fts MATCH @Match AND f.rowid < @BeforeId"
+            : " FROM products p WHERE p.id < @BeforeId");
 
         if (filter.Search is not null && engine == DatabaseEngine.Postgres)
         {
             sql.Append(@" AND (p.name ILIKE @Pattern OR p.description ILIKE @Pattern)");
-        }
-
-        if (filter.BeforeId is not null)
-        {
-            sql.Append(" AND ").Append(id).Append(" < @BeforeId");
         }
 
         if (filter.MinCents is not null)
@@ -101,7 +98,7 @@ internal static class ProductSql
     /// <summary>The parameters <see cref="List"/> refers to.</summary>
     public static object ListParameters(ProductFilter filter) => new
     {
-        filter.BeforeId,
+        BeforeId = filter.BeforeId ?? long.MaxValue,
         filter.MinCents,
         filter.MaxCents,
         Take = filter.Limit + 1,
