@@ -47,11 +47,15 @@ internal static class ProductSql
         UPDATE products
         SET name = @Name, description = @Description, price_cents = @PriceCents, stock = @Stock,
             version = version + 1, updated_at = @Now
-        WHERE id = @Id AND {(engine == DatabaseEngine.Postgres ? "version = ANY(@Versions)" : "version IN @Versions")}
+        WHERE id = @Id AND {VersionIn(engine)}
         {Returning}
         """;
 
     public const string Delete = "DELETE FROM products WHERE id = @Id";
+
+    /// <summary>If-Match delete: like <see cref="ReplaceIfVersion"/>, the check and the delete are one statement.</summary>
+    public static string DeleteIfVersion(DatabaseEngine engine) =>
+        "DELETE FROM products WHERE id = @Id AND " + VersionIn(engine);
 
     /// <summary>Every product in id order, for the streamed export (columns by ordinal, see ProductExportResult).</summary>
     public const string Export = """
@@ -94,6 +98,9 @@ internal static class ProductSql
         sql.Append(" ORDER BY ").Append(id).Append(" DESC LIMIT @Take");
         return sql.ToString();
     }
+
+    private static string VersionIn(DatabaseEngine engine) =>
+        engine == DatabaseEngine.Postgres ? "version = ANY(@Versions)" : "version IN @Versions";
 
     /// <summary>The parameters <see cref="List"/> refers to.</summary>
     public static object ListParameters(ProductFilter filter) => new

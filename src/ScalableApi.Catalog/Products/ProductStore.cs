@@ -74,10 +74,33 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
         return new ReplaceOutcome(null, PreconditionFailed: exists);
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Deletes the product, conditional on <paramref name="ifMatch"/> when the client sent one.</summary>
+    public async Task<DeleteOutcome> DeleteAsync(long id, ProductETag.IfMatch? ifMatch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(ProductSql.Delete, new { Id = id }, cancellationToken: cancellationToken)) > 0;
+        int deleted;
+        if (ifMatch is null || ifMatch.MatchesAny)
+        {
+            deleted = await connection.ExecuteAsync(new CommandDefinition(ProductSql.Delete, new { Id = id }, cancellationToken: cancellationToken));
+        }
+        else if (ifMatch.Versions.Count == 0)
+        {
+            deleted = 0;
+        }
+        else
+        {
+            deleted = await connection.ExecuteAsync(new CommandDefinition(
+                ProductSql.DeleteIfVersion(database.Engine), new { Id = id, Versions = ifMatch.Versions.ToArray() }, cancellationToken: cancellationToken));
+        }
+
+        if (deleted > 0)
+        {
+            return DeleteOutcome.Deleted;
+        }
+
+        var exists = await connection.ExecuteScalarAsync<long?>(
+            new CommandDefinition(ProductSql.Exists, new { Id = id }, cancellationToken: cancellationToken)) is not null;
+        return exists ? DeleteOutcome.PreconditionFailed : DeleteOutcome.NotFound;
     }
 
     private DynamicParameters Values(ProductRequest request, long id)

@@ -86,16 +86,25 @@ public static class ProductsApi
             return TypedResults.Ok(row.ToProduct());
         }
 
-        return outcome.PreconditionFailed
-            ? TypedResults.Problem(
-                statusCode: StatusCodes.Status412PreconditionFailed,
-                title: "The product has changed since you read it.",
-                detail: "If-Match does not match the current ETag: GET the product again and reapply your change.")
-            : TypedResults.NotFound();
+        return outcome.PreconditionFailed ? PreconditionFailed() : TypedResults.NotFound();
     }
 
-    internal static async Task<Results<NoContent, NotFound>> DeleteProduct(long id, ProductStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(
+        long id, ProductStore store, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var ifMatch = request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(request.Headers.IfMatch, id);
+        return await store.DeleteAsync(id, ifMatch, cancellationToken) switch
+        {
+            DeleteOutcome.Deleted => TypedResults.NoContent(),
+            DeleteOutcome.PreconditionFailed => PreconditionFailed(),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    private static ProblemHttpResult PreconditionFailed() => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "The product has changed since you read it.",
+        detail: "If-Match does not match the current ETag: GET the product again and reapply your change.");
 
     private static string Location(long id) => string.Create(CultureInfo.InvariantCulture, $"/api/products/{id}");
 }

@@ -337,6 +337,32 @@ public abstract class ProductsCrudTests(ServiceFactory<Program> factory)
     }
 
     [SkippableFact]
+    public async Task Delete_with_a_stale_If_Match_is_412_and_with_the_current_one_204()
+    {
+        var (created, etag) = await factory.CreateAsync();
+        using var client = factory.CreateClient(factory.Tokens.Admin());
+        using var put = await client.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("changed"));
+        var current = put.Headers.ETag!.ToString();
+        var before = await factory.SnapshotAsync();
+
+        using var stale = new HttpRequestMessage(HttpMethod.Delete, $"/api/products/{created.Id}");
+        stale.Headers.TryAddWithoutValidation("If-Match", etag);
+        using var staleResponse = await client.SendAsync(stale);
+        await ProblemAssert.IsProblemAsync(staleResponse, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(before, await factory.SnapshotAsync());
+
+        using var fresh = new HttpRequestMessage(HttpMethod.Delete, $"/api/products/{created.Id}");
+        fresh.Headers.TryAddWithoutValidation("If-Match", current);
+        using var freshResponse = await client.SendAsync(fresh);
+        Assert.Equal(HttpStatusCode.NoContent, freshResponse.StatusCode);
+
+        using var gone = new HttpRequestMessage(HttpMethod.Delete, $"/api/products/{created.Id}");
+        gone.Headers.TryAddWithoutValidation("If-Match", current);
+        using var goneResponse = await client.SendAsync(gone);
+        await ProblemAssert.IsProblemAsync(goneResponse, HttpStatusCode.NotFound);
+    }
+
+    [SkippableFact]
     public async Task A_new_product_never_reuses_the_id_of_a_deleted_one()
     {
         var (created, _) = await factory.CreateAsync();

@@ -56,7 +56,7 @@ public abstract partial class ProductsQueryPlanTests(ServiceFactory<Program> fac
     public async Task Get_update_and_delete_by_id_use_the_primary_key()
     {
         var parameters = new { Id = 12_345L, Name = "n", Description = "d", PriceCents = 1L, Stock = 1, Now = 1L, Versions = new[] { 1L } };
-        foreach (var sql in new[] { ProductSql.GetById, ProductSql.Exists, ProductSql.Replace, ProductSql.ReplaceIfVersion(factory.Engine), ProductSql.Delete })
+        foreach (var sql in new[] { ProductSql.GetById, ProductSql.Exists, ProductSql.Replace, ProductSql.ReplaceIfVersion(factory.Engine), ProductSql.Delete, ProductSql.DeleteIfVersion(factory.Engine) })
         {
             var plan = await ExplainAsync(sql, parameters);
             AssertIndexed(plan);
