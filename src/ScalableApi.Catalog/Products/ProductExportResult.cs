@@ -31,7 +31,7 @@ internal sealed class ProductExportResult(bool ndjson) : IResult
         var database = httpContext.RequestServices.GetRequiredService<IDatabase>();
         var jsonOptions = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await ReadSource.OpenAsync(database, ReadSource.NeedsPrimary(httpContext), cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = ProductSql.Export;
         // The client sets the pace of a large export; Kestrel's minimum data rate and RequestAborted end a stalled one.

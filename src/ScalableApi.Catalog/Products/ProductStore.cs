@@ -12,17 +12,18 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
 {
     public DatabaseEngine Engine => database.Engine;
 
-    public async Task<ProductRow?> GetAsync(long id, CancellationToken cancellationToken)
+    /// <param name="primary">Read from the primary (see <see cref="ReadSource"/>).</param>
+    public async Task<ProductRow?> GetAsync(long id, bool primary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await ReadSource.OpenAsync(database, primary, cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ProductRow>(
             new CommandDefinition(ProductSql.GetById, new { Id = id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>One page in a single query (constant command count whatever the page size: no N+1).</summary>
-    public async Task<(IReadOnlyList<ProductRow> Rows, bool HasMore)> ListAsync(ProductFilter filter, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<ProductRow> Rows, bool HasMore)> ListAsync(ProductFilter filter, bool primary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await ReadSource.OpenAsync(database, primary, cancellationToken);
         var rows = (await connection.QueryAsync<ProductRow>(new CommandDefinition(
             ProductSql.List(database.Engine, filter), ProductSql.ListParameters(filter), cancellationToken: cancellationToken))).AsList();
         var hasMore = rows.Count > filter.Limit;

@@ -32,23 +32,24 @@ public static class ProductsApi
     }
 
     internal static async Task<Results<Ok<Page<Product>>, ValidationProblem>> ListProducts(
-        [AsParameters] ProductListQuery query, ProductStore store, HttpResponse response, CancellationToken cancellationToken)
+        [AsParameters] ProductListQuery query, ProductStore store, HttpContext httpContext, CancellationToken cancellationToken)
     {
         if (query.TryParse(out var filter) is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "One or more query parameters are not valid.");
         }
 
-        var (rows, hasMore) = await store.ListAsync(filter, cancellationToken);
+        var (rows, hasMore) = await store.ListAsync(filter, ReadSource.NeedsPrimary(httpContext), cancellationToken);
         var next = hasMore ? KeysetCursor.Encode(rows[^1].Id) : null;
-        PublicCaching.Apply(response);
+        PublicCaching.Apply(httpContext.Response);
         return TypedResults.Ok(new Page<Product>([.. rows.Select(r => r.ToProduct())], next));
     }
 
     internal static async Task<Results<Ok<Product>, StatusCodeHttpResult, NotFound>> GetProduct(
-        long id, ProductStore store, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+        long id, ProductStore store, HttpContext httpContext, CancellationToken cancellationToken)
     {
-        var row = await store.GetAsync(id, cancellationToken);
+        var (request, response) = (httpContext.Request, httpContext.Response);
+        var row = await store.GetAsync(id, ReadSource.NeedsPrimary(httpContext), cancellationToken);
         if (row is null)
         {
             return TypedResults.NotFound();

@@ -18,8 +18,16 @@ namespace ScalableApi.Catalog.Tests.Support;
 public sealed class StatementCountingSqliteFixture() : ServiceFactory<Program>(DatabaseEngine.Sqlite)
 {
     private long _statements;
+    private long _readOpens;
+    private long _writeOpens;
 
     public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>Connections opened with <see cref="IDatabase.OpenReadAsync"/> (replica or primary).</summary>
+    public long ReadOpens => Interlocked.Read(ref _readOpens);
+
+    /// <summary>Connections opened with <see cref="IDatabase.OpenWriteAsync"/> (always the primary).</summary>
+    public long WriteOpens => Interlocked.Read(ref _writeOpens);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -44,11 +52,17 @@ public sealed class StatementCountingSqliteFixture() : ServiceFactory<Program>(D
     {
         public DatabaseEngine Engine => inner.Engine;
 
-        public async ValueTask<DbConnection> OpenWriteAsync(CancellationToken cancellationToken = default) =>
-            Trace(await inner.OpenWriteAsync(cancellationToken));
+        public async ValueTask<DbConnection> OpenWriteAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref owner._writeOpens);
+            return Trace(await inner.OpenWriteAsync(cancellationToken));
+        }
 
-        public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) =>
-            Trace(await inner.OpenReadAsync(cancellationToken));
+        public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref owner._readOpens);
+            return Trace(await inner.OpenReadAsync(cancellationToken));
+        }
 
         private DbConnection Trace(DbConnection connection)
         {
