@@ -193,6 +193,18 @@ public abstract class ProductsListTests(ServiceFactory<Program> factory)
     }
 
     [SkippableFact]
+    public async Task The_openapi_document_describes_every_product_route()
+    {
+        using var client = factory.CreateClient();
+        var document = await client.GetStringAsync("/openapi/v1.json");
+
+        foreach (var path in new[] { "\"/api/products\"", "\"/api/products/export\"", "\"/api/products/{id}\"" })
+        {
+            Assert.Contains(path, document, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public async Task A_cursor_from_the_last_row_returns_an_empty_last_page()
     {
         using var client = factory.CreateClient();
