@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Catalog.Products;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog;
@@ -8,11 +10,14 @@ public static class CatalogExtensions
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(CatalogExtensions).Assembly);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ProductStore>();
         return builder;
     }
 
     public static WebApplication MapCatalogApi(this WebApplication app)
     {
+        app.MapProductsApi();
         return app;
     }
 }

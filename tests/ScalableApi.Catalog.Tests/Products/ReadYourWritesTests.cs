@@ -1,0 +1,38 @@
+using System.Net;
+using ScalableApi.Catalog.Tests.Support;
+
+namespace ScalableApi.Catalog.Tests.Products;
+
+/// <summary>
+/// Which connection each read uses (one database here, so the choice is observed on the data-source seam):
+/// a signed-in caller (every writer is one) reads from the primary and sees their write at once; anonymous
+/// reads may go to a replica. The choice does not depend on the engine, so SQLite alone shows it.
+/// </summary>
+public sealed class ReadYourWritesTests(StatementCountingSqliteFixture factory) : IClassFixture<StatementCountingSqliteFixture>
+{
+    [Fact]
+    public async Task Signed_in_reads_use_the_primary_and_anonymous_reads_the_read_source()
+    {
+        var (created, _) = await factory.CreateAsync();
+        using var admin = factory.CreateClient(factory.Tokens.Admin());
+        using var anonymous = factory.CreateClient();
+
+        foreach (var url in new[] { $"/api/products/{created.Id}", "/api/products?limit=5", "/api/products/export" })
+        {
+            var (reads, writes) = (factory.ReadOpens, factory.WriteOpens);
+            using (var response = await admin.GetAsync(url))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            Assert.Equal((reads, writes + 1), (factory.ReadOpens, factory.WriteOpens));
+
+            using (var response = await anonymous.GetAsync(url))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            Assert.Equal((reads + 1, writes + 1), (factory.ReadOpens, factory.WriteOpens));
+        }
+    }
+}
