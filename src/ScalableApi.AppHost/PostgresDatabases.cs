@@ -29,17 +29,37 @@ internal static class PostgresDatabases
     public static string ForService(string serverConnectionString, string service) =>
         new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName(service) }.ConnectionString;
 
+    /// <summary>Creates the missing databases; on failure prints why (without the password) and returns false.</summary>
+    public static async Task<bool> TryEnsureCreatedAsync(string serverConnectionString, IEnumerable<string> services)
+    {
+        try
+        {
+            await EnsureCreatedAsync(serverConnectionString, services, CancellationToken.None);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            var server = new NpgsqlConnectionStringBuilder(serverConnectionString);
+            await Console.Error.WriteLineAsync($"error: cannot prepare the PostgreSQL databases on {server.Host}:{server.Port} as '{server.Username}': {ex.Message}");
+            return false;
+        }
+    }
+
     public static async Task EnsureCreatedAsync(string serverConnectionString, IEnumerable<string> services, CancellationToken cancellationToken)
     {
         var admin = new NpgsqlConnectionStringBuilder(serverConnectionString)
         {
-            // CREATE DATABASE runs outside the service databases (which may not exist yet) and on the primary.
+            // CREATE DATABASE runs outside the service databases, which may not exist yet.
             Database = "postgres",
-            TargetSessionAttributes = "primary",
             Pooling = false,
         };
-        await using var dataSource = new NpgsqlDataSourceBuilder(admin.ConnectionString).BuildMultiHost();
-        await using var connection = await dataSource.OpenConnectionAsync(TargetSessionAttributes.Primary, cancellationToken);
+        // With several hosts (primary + standbys), databases must be created on the primary.
+        await using var dataSource = admin.Host?.Contains(',', StringComparison.Ordinal) == true
+            ? new NpgsqlDataSourceBuilder(admin.ConnectionString).BuildMultiHost()
+            : NpgsqlDataSource.Create(admin.ConnectionString);
+        await using var connection = dataSource is NpgsqlMultiHostDataSource multiHost
+            ? await multiHost.OpenConnectionAsync(TargetSessionAttributes.Primary, cancellationToken)
+            : await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var service in services)
         {
             var name = DatabaseName(service);

@@ -17,9 +17,9 @@ if (options.ShowHelp)
 // 2. Storage: SQLite files under the data directory, or one PostgreSQL database per service.
 var environment = new ServiceEnvironment(options);
 Directory.CreateDirectory(options.DataDirectory);
-if (options.Postgres is not null)
+if (options.Postgres is not null && !await PostgresDatabases.TryEnsureCreatedAsync(options.Postgres, ServiceEnvironment.Services))
 {
-    await PostgresDatabases.EnsureCreatedAsync(options.Postgres, ServiceEnvironment.Services, CancellationToken.None);
+    return 1;
 }
 
 // 3. `create-admin` runs the users service's command and exits: no topology.
