@@ -28,6 +28,11 @@ if (options.CreateAdmin is { } createAdmin)
     return await CreateAdminCommand.RunAsync(createAdmin, environment);
 }
 
+if (options.Replicas != AppHostOptions.DefaultReplicas || options.Port != AppHostOptions.DefaultPort)
+{
+    Console.WriteLine($"==> note: --replicas {options.Replicas} / --port {options.Port} accepted; one replica per service and no gateway until the gateway lands");
+}
+
 // 4. Redis protocol: the given server, or Garnet inside this process.
 using var garnet = options.Redis is null ? EmbeddedGarnet.Start() : null;
 var redis = options.Redis ?? garnet!.ConnectionString;
