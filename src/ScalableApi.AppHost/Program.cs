@@ -43,6 +43,7 @@ var builder = AspireDefaults.CreateBuilder();
 builder.AddScalableApi(environment, redis);
 builder.AddStartupReporter(new StartupSummary(
     garnet is null ? redis : $"{redis} (embedded Garnet)", environment.DescribeStorage()));
+builder.AddGracefulShutdown();
 
 await builder.Build().RunAsync();
 Console.WriteLine("==> stopped");
