@@ -1,0 +1,50 @@
+using ScalableApi.AppHost;
+
+// 1. Options after `--` (see AppHostOptions.Usage).
+var options = AppHostOptions.Parse(args, Environment.CurrentDirectory, out var error);
+if (options is null)
+{
+    await Console.Error.WriteLineAsync($"error: {error}{Environment.NewLine}{Environment.NewLine}{AppHostOptions.Usage}");
+    return 2;
+}
+
+if (options.ShowHelp)
+{
+    Console.WriteLine(AppHostOptions.Usage);
+    return 0;
+}
+
+// 2. Storage: SQLite files under the data directory, or one PostgreSQL database per service.
+var environment = new ServiceEnvironment(options);
+Directory.CreateDirectory(options.DataDirectory);
+if (options.Postgres is not null && !await PostgresDatabases.TryEnsureCreatedAsync(options.Postgres, ServiceEnvironment.Services))
+{
+    return 1;
+}
+
+// 3. `create-admin` runs the users service's command and exits: no topology.
+if (options.CreateAdmin is { } createAdmin)
+{
+    return await CreateAdminCommand.RunAsync(createAdmin, environment);
+}
+
+if (options.Replicas != AppHostOptions.DefaultReplicas || options.Port != AppHostOptions.DefaultPort)
+{
+    Console.WriteLine($"==> note: --replicas {options.Replicas} / --port {options.Port} accepted; one replica per service and no gateway until the gateway lands");
+}
+
+// 4. Redis protocol: the given server, or Garnet inside this process.
+using var garnet = options.Redis is null ? EmbeddedGarnet.Start() : null;
+var redis = options.Redis ?? garnet!.ConnectionString;
+Console.WriteLine(garnet is null ? $"==> using Redis at {redis}" : $"==> embedded Garnet listening on {redis}");
+
+// 5. The services, the dashboard, and a banner once all are healthy.
+var builder = AspireDefaults.CreateBuilder();
+builder.AddScalableApi(environment, redis);
+builder.AddStartupReporter(new StartupSummary(
+    garnet is null ? redis : $"{redis} (embedded Garnet)", environment.DescribeStorage()));
+builder.AddGracefulShutdown();
+
+await builder.Build().RunAsync();
+Console.WriteLine("==> stopped");
+return 0;
