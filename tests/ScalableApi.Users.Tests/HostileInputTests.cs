@@ -30,6 +30,10 @@ public abstract class HostileInputTests(UsersFactory factory)
         { "PATCH", "/api/users/{self}", """{"age":"abc"}""" },
         { "PATCH", "/api/users/{self}", """{"age":true}""" },
         { "PATCH", "/api/users/{self}", "[]" },
+        // Text no engine stores exactly: NUL (PostgreSQL refuses it) and a lone surrogate (no UTF-8 form).
+        { "POST", "/api/auth/register", """{"email":"nul@example.com","name":"A\u0000B","password":"password123"}""" },
+        { "POST", "/api/auth/register", """{"email":"a\u0000b@example.com","name":"A","password":"password123"}""" },
+        { "PATCH", "/api/users/{self}", """{"name":"\ud800"}""" },
     };
 
     [SkippableTheory]

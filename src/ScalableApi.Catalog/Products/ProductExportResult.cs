@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ScalableApi.Catalog.Common;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Http;
 
 namespace ScalableApi.Catalog.Products;
 

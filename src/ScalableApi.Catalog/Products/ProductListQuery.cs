@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScalableApi.Catalog.Common;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Catalog.Products;
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using ScalableApi.Catalog.Common;
+using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Catalog.Products;
 

@@ -1,4 +1,5 @@
 using ScalableApi.Catalog.Common;
+using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Products;
 

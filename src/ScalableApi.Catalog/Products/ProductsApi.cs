@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using ScalableApi.Content.Data;
+using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Content.Comments;
 
@@ -20,6 +21,6 @@ public sealed class CreateCommentRequestValidator : AbstractValidator<CreateComm
             .NotEmpty().WithMessage("'body' is required.")
             .MaximumLength(CreateCommentRequest.MaxBodyLength)
             .WithMessage($"'body' must be at most {CreateCommentRequest.MaxBodyLength} characters.")
-            .StorableText();
+            .WellFormed();
     }
 }

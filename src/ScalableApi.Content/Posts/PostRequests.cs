@@ -1,5 +1,6 @@
 using FluentValidation;
 using ScalableApi.Content.Data;
+using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Content.Posts;
 
@@ -21,13 +22,13 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
             .NotNull().WithMessage("'title' is required.")
             .Must(t => t!.Trim().Length is >= 1 and <= CreatePostRequest.MaxTitleLength)
             .WithMessage($"'title' must be 1 to {CreatePostRequest.MaxTitleLength} characters after trimming.")
-            .StorableText();
+            .WellFormed();
         // NotEmpty also refuses a body of only whitespace: such a post has nothing to show.
         RuleFor(r => r.Body)
             .Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("'body' is required.")
             .MaximumLength(CreatePostRequest.MaxBodyLength)
             .WithMessage($"'body' must be at most {CreatePostRequest.MaxBodyLength} characters.")
-            .StorableText();
+            .WellFormed();
     }
 }

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScalableApi.Content.Data;
-using ScalableApi.Content.Http;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 

@@ -1,3 +1,4 @@
+using ScalableApi.Platform.Data;
 namespace ScalableApi.Users.Users;
 
 /// <summary>A user as the user themself and admins see it.</summary>

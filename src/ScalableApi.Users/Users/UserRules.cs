@@ -1,4 +1,5 @@
 using FluentValidation;
+using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Users.Users;
 
@@ -13,11 +14,13 @@ public static class UserRules
     public static IRuleBuilderOptions<T, string?> ValidEmail<T>(this IRuleBuilderInitial<T, string?> rule) =>
         rule.Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("email is required.")
+            .WellFormed()
             .Must(e => EmailAddress.TryNormalize(e, out _)).WithMessage("email is not a valid e-mail address.");
 
     public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilderInitial<T, string?> rule) =>
         rule.Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("name is required.")
+            .WellFormed()
             .Must(n => n!.Trim().Length is >= 1 and <= NameMaxLength)
             .WithMessage($"name must be 1 to {NameMaxLength} characters long (after trimming).");
 
