@@ -8,7 +8,7 @@ namespace ScalableApi.AppHost;
 /// </summary>
 internal sealed record AppHostOptions
 {
-    public const int DefaultReplicas = 1;
+    public const int DefaultReplicas = 2;
     public const int DefaultPort = 8080;
 
     /// <summary>Absolute folder for SQLite files and generated keys (default <c>./data</c> of the current directory).</summary>
@@ -20,7 +20,7 @@ internal sealed record AppHostOptions
     /// <summary><c>host:port</c> of an external Redis-protocol server; null means embedded Garnet.</summary>
     public string? Redis { get; init; }
 
-    /// <summary>Replicas per service. Validated now; the gateway issue turns it into N destinations.</summary>
+    /// <summary>Replicas per service; each is its own process and its own gateway destination.</summary>
     public int Replicas { get; init; } = DefaultReplicas;
 
     /// <summary>Gateway port. Validated now; used once the gateway exists.</summary>

@@ -20,7 +20,7 @@ internal sealed class GracefulShutdown(DistributedApplicationModel model, Resour
         var elapsed = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Budget);
-        var services = model.Resources.OfType<ProjectResource>().Where(r => ServiceEnvironment.Services.Contains(r.Name));
+        var services = model.Resources.OfType<ProjectResource>();
         try
         {
             await Task.WhenAll(services.Select(s => commands.ExecuteCommandAsync(s, KnownResourceCommands.StopCommand, timeout.Token)));

@@ -28,19 +28,14 @@ if (options.CreateAdmin is { } createAdmin)
     return await CreateAdminCommand.RunAsync(createAdmin, environment);
 }
 
-if (options.Replicas != AppHostOptions.DefaultReplicas || options.Port != AppHostOptions.DefaultPort)
-{
-    Console.WriteLine($"==> note: --replicas {options.Replicas} / --port {options.Port} accepted; one replica per service and no gateway until the gateway lands");
-}
-
 // 4. Redis protocol: the given server, or Garnet inside this process.
 using var garnet = options.Redis is null ? EmbeddedGarnet.Start() : null;
 var redis = options.Redis ?? garnet!.ConnectionString;
 Console.WriteLine(garnet is null ? $"==> using Redis at {redis}" : $"==> embedded Garnet listening on {redis}");
 
-// 5. The services, the dashboard, and a banner once all are healthy.
+// 5. N replicas of each service, the gateway, the dashboard, and a banner once all are healthy.
 var builder = AspireDefaults.CreateBuilder();
-builder.AddScalableApi(environment, redis);
+builder.AddScalableApi(environment, redis, options.Replicas, options.Port);
 builder.AddStartupReporter(new StartupSummary(
     garnet is null ? redis : $"{redis} (embedded Garnet)", environment.DescribeStorage()));
 builder.AddGracefulShutdown();

@@ -22,12 +22,13 @@ internal sealed class StartupReporter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         lifetime.ApplicationStopping.Register(() => Console.WriteLine("==> stopping: services, dashboard and orchestrator are shutting down"));
-        Console.WriteLine($"==> starting {string.Join(", ", ServiceEnvironment.Services)} (ready when {Topology.ReadinessPath} answers 200)");
+        var names = ResourceNames();
+        Console.WriteLine($"==> starting {string.Join(", ", names)} (ready when {Topology.ReadinessPath} answers 200)");
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var progress = PrintProgressAsync(watch.Token);
         try
         {
-            await Task.WhenAll(ServiceEnvironment.Services.Select(name =>
+            await Task.WhenAll(names.Select(name =>
                 notifications.WaitForResourceHealthyAsync(name, WaitBehavior.StopOnResourceUnavailable, stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,7 +56,7 @@ internal sealed class StartupReporter(
         {
             await foreach (var update in notifications.WatchAsync(cancellationToken))
             {
-                if (!ServiceEnvironment.Services.Contains(update.Resource.Name))
+                if (update.Resource is not ProjectResource)
                 {
                     continue;
                 }
@@ -72,7 +73,7 @@ internal sealed class StartupReporter(
                 if (last.GetValueOrDefault(update.Resource.Name) != text)
                 {
                     last[update.Resource.Name] = text;
-                    Console.WriteLine($"    {update.Resource.Name,-8} {text} ({_elapsed.Elapsed.TotalSeconds:0.0} s)");
+                    Console.WriteLine($"    {update.Resource.Name,-10} {text} ({_elapsed.Elapsed.TotalSeconds:0.0} s)");
                 }
             }
         }
@@ -89,10 +90,12 @@ internal sealed class StartupReporter(
         text.AppendLine("================================================================");
         text.AppendLine($" ScalableApi is ready ({_elapsed.Elapsed.TotalSeconds:0.0} s)");
         text.AppendLine("================================================================");
-        foreach (var resource in model.Resources.OfType<ProjectResource>().Where(r => ServiceEnvironment.Services.Contains(r.Name)))
+        var gateway = model.Resources.OfType<ProjectResource>().Single(r => r.Name == Topology.Gateway).GetEndpoint(Topology.HttpEndpoint).Url;
+        text.AppendLine($" gateway    {gateway}   (the API: {gateway}/api/products, health: {gateway}{Topology.ReadinessPath})");
+        foreach (var resource in model.Resources.OfType<ProjectResource>().Where(r => r.Name != Topology.Gateway))
         {
             var url = resource.GetEndpoint(Topology.HttpEndpoint).Url;
-            text.AppendLine($" {resource.Name,-10} {url}   (health: {url}{Topology.ReadinessPath})");
+            text.AppendLine($" {resource.Name,-10} {url}   (replica; health: {url}{Topology.ReadinessPath})");
         }
 
         text.AppendLine($" dashboard  {DashboardUrl()}");
@@ -103,6 +106,8 @@ internal sealed class StartupReporter(
         text.Append("================================================================");
         return text.ToString();
     }
+
+    private List<string> ResourceNames() => [.. model.Resources.OfType<ProjectResource>().Select(r => r.Name)];
 
     private string DashboardUrl() =>
         (configuration["ASPNETCORE_URLS"] ?? "(dashboard disabled)").Split(';')[0];

@@ -1,39 +1,58 @@
 namespace ScalableApi.AppHost;
 
-/// <summary>The services as Aspire project resources, each wired to its database, Redis and the users service's JWKS.</summary>
+/// <summary>
+/// The topology as Aspire resources: N replicas of each service, each its own process on its own port, and the
+/// gateway in front on the chosen port. Replicas register themselves in the Redis-protocol store and the gateway
+/// follows the registry, so every replica is its own destination for the gateway's balancing policy (Aspire's
+/// own replica proxy is not used: the gateway is the balancer).
+/// </summary>
 internal static class Topology
 {
     public const string HttpEndpoint = "http";
     public const string ReadinessPath = "/health/ready";
+    public const string Gateway = "gateway";
 
-    public static void AddScalableApi(this IDistributedApplicationBuilder builder, ServiceEnvironment environment, string redis)
+    public static void AddScalableApi(this IDistributedApplicationBuilder builder, ServiceEnvironment environment, string redis, int replicas, int gatewayPort)
     {
-        var users = builder.AddService<Projects.ScalableApi_Users>(ServiceEnvironment.Users, environment, redis);
-        var catalog = builder.AddService<Projects.ScalableApi_Catalog>(ServiceEnvironment.Catalog, environment, redis);
-        var content = builder.AddService<Projects.ScalableApi_Content>(ServiceEnvironment.Content, environment, redis);
+        // Everyone validates tokens with the users service's public keys, fetched through the gateway, so any
+        // healthy users replica answers.
+        var gatewayUrl = $"http://127.0.0.1:{gatewayPort}";
+        var jwks = $"{gatewayUrl}/.well-known/jwks.json";
 
-        // Every service (users included) validates tokens against the users service's public keys.
-        var jwks = ReferenceExpression.Create($"{users.GetEndpoint(HttpEndpoint)}/.well-known/jwks.json");
-        foreach (var service in new[] { users, catalog, content })
+        for (var replica = 1; replica <= replicas; replica++)
         {
-            service.WithEnvironment("Auth__JwksUrl", jwks);
+            builder.AddReplica<Projects.ScalableApi_Users>(ServiceEnvironment.Users, replica, environment, redis, jwks);
+            builder.AddReplica<Projects.ScalableApi_Catalog>(ServiceEnvironment.Catalog, replica, environment, redis, jwks);
+            builder.AddReplica<Projects.ScalableApi_Content>(ServiceEnvironment.Content, replica, environment, redis, jwks);
         }
+
+        builder.AddProject<Projects.ScalableApi_Gateway>(Gateway, options => options.ExcludeLaunchProfile = true)
+            .WithHttpEndpoint(name: HttpEndpoint, port: gatewayPort, isProxied: false)
+            .WithEnvironment("ConnectionStrings__redis", redis)
+            .WithEnvironment("Auth__JwksUrl", jwks)
+            .WithEnvironment("Platform__DrainDelay", "00:00:01")
+            .WithHttpHealthCheck(ReadinessPath, endpointName: HttpEndpoint);
     }
 
-    private static IResourceBuilder<ProjectResource> AddService<TProject>(
-        this IDistributedApplicationBuilder builder, string name, ServiceEnvironment environment, string redis)
+    /// <summary>Resource name of a replica: <c>catalog-2</c>.</summary>
+    public static string ReplicaName(string service, int replica) => $"{service}-{replica}";
+
+    private static void AddReplica<TProject>(
+        this IDistributedApplicationBuilder builder, string service, int replica, ServiceEnvironment environment, string redis, string jwks)
         where TProject : IProjectMetadata, new()
     {
         // Launch profiles of the services are ignored so the topology alone decides ports and settings.
-        var service = builder.AddProject<TProject>(name, options => options.ExcludeLaunchProfile = true)
-            .WithHttpEndpoint(name: HttpEndpoint)
+        var resource = builder.AddProject<TProject>(ReplicaName(service, replica), options => options.ExcludeLaunchProfile = true)
+            .WithHttpEndpoint(name: HttpEndpoint, port: FreePort.Next(), isProxied: false)
             .WithEnvironment("ConnectionStrings__redis", redis)
+            .WithEnvironment("Discovery__Enabled", "true")
+            .WithEnvironment("Auth__JwksUrl", jwks)
+            // Locally the gateway notices a deregistration at once; a long drain only slows Ctrl+C.
+            .WithEnvironment("Platform__DrainDelay", "00:00:01")
             .WithHttpHealthCheck(ReadinessPath, endpointName: HttpEndpoint);
-        foreach (var (key, value) in environment.For(name))
+        foreach (var (key, value) in environment.For(service))
         {
-            service.WithEnvironment(key, value);
+            resource.WithEnvironment(key, value);
         }
-
-        return service;
     }
 }
