@@ -53,6 +53,8 @@ public static class PlatformExtensions
         {
             // A JSON API returns strings as stored; HTML encoding is the renderer's job (nosniff + CSP keep it inert).
             o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            // A number sent as a string ("age":"7") is a wrong type, answered 400 like any other.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         // Malformed bodies throw so the exception handler can answer with a precise problem+json.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

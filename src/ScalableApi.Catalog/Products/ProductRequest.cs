@@ -1,13 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace ScalableApi.Catalog.Products;
 
 /// <summary>
 /// Body of POST and PUT (full replacement). Nullable so a missing field is a validation error, not a 500;
-/// a missing description means an empty one. Numbers must be JSON numbers: the web defaults would read
-/// <c>"7"</c> as 7, which hides client bugs in a typed contract.
+/// a missing description means an empty one. Numbers must be JSON numbers (the platform reads JSON strictly).
 /// </summary>
-[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record ProductRequest(string? Name, string? Description, decimal? Price, int? Stock)
 {
     public const int NameMaxLength = 200;
