@@ -47,7 +47,7 @@ public abstract class AuthTests(UsersFactory factory)
 
         // The same address with another domain case is the same account.
         var again = await client.PostAsJsonAsync("/api/auth/register", new { email = $"{local}@example.COM", name = "G", password = UsersFactory.Password });
-        await Problems.AssertProblemAsync(again, HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict);
     }
 
     [SkippableFact]
@@ -57,7 +57,7 @@ public abstract class AuthTests(UsersFactory factory)
         await factory.RegisterAsync(email, "First");
         using var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/register", new { email, name = "Second", password = UsersFactory.Password });
-        await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
     }
 
     public static TheoryData<string, string> InvalidRegistrations => new()
@@ -86,7 +86,7 @@ public abstract class AuthTests(UsersFactory factory)
         using var client = factory.CreateClient();
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         var response = await client.PostAsync("/api/auth/register", content);
-        await Problems.AssertFieldErrorAsync(response, field);
+        await ProblemAssert.HasFieldErrorAsync(response, field);
     }
 
     [SkippableFact]
@@ -148,9 +148,9 @@ public abstract class AuthTests(UsersFactory factory)
         await factory.RegisterAsync(email, "Someone");
         using var client = factory.CreateClient();
 
-        var wrongPassword = await Problems.AssertProblemAsync(
+        var wrongPassword = await ProblemAssert.IsProblemAsync(
             await client.PostAsJsonAsync("/api/auth/login", new { email, password = "wrong password" }), HttpStatusCode.Unauthorized);
-        var unknownEmail = await Problems.AssertProblemAsync(
+        var unknownEmail = await ProblemAssert.IsProblemAsync(
             await client.PostAsJsonAsync("/api/auth/login", new { email = UsersFactory.NewEmail(), password = "wrong password" }), HttpStatusCode.Unauthorized);
 
         Assert.Equal(wrongPassword.GetProperty("title").GetString(), unknownEmail.GetProperty("title").GetString());
@@ -162,8 +162,8 @@ public abstract class AuthTests(UsersFactory factory)
     public async Task Login_without_fields_is_400()
     {
         using var client = factory.CreateClient();
-        await Problems.AssertFieldErrorAsync(await client.PostAsJsonAsync("/api/auth/login", new { email = "a@example.com" }), "password");
-        await Problems.AssertFieldErrorAsync(await client.PostAsJsonAsync("/api/auth/login", new { password = "x" }), "email");
+        await ProblemAssert.HasFieldErrorAsync(await client.PostAsJsonAsync("/api/auth/login", new { email = "a@example.com" }), "password");
+        await ProblemAssert.HasFieldErrorAsync(await client.PostAsJsonAsync("/api/auth/login", new { password = "x" }), "email");
     }
 
     [SkippableFact]
@@ -195,11 +195,11 @@ public abstract class AuthTests(UsersFactory factory)
             .Content.ReadFromJsonAsync<TokenResponse>())!;
 
         var replay = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken });
-        await Problems.AssertProblemAsync(replay, HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(replay, HttpStatusCode.Unauthorized);
 
         // The legitimate-looking successor is revoked with its family.
         var successor = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = next.RefreshToken });
-        await Problems.AssertProblemAsync(successor, HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(successor, HttpStatusCode.Unauthorized);
 
         // Another session (another family) of the same user is untouched.
         var other = await factory.LoginAsync(user.Email, UsersFactory.Password);
@@ -228,14 +228,14 @@ public abstract class AuthTests(UsersFactory factory)
     public async Task Refresh_with_an_unknown_token_is_401(string refreshToken)
     {
         using var client = factory.CreateClient();
-        await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken }), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken }), HttpStatusCode.Unauthorized);
     }
 
     [SkippableFact]
     public async Task Refresh_without_a_token_is_400()
     {
         using var client = factory.CreateClient();
-        await Problems.AssertFieldErrorAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { }), "refreshToken");
+        await ProblemAssert.HasFieldErrorAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { }), "refreshToken");
     }
 
     [SkippableFact]
@@ -246,7 +246,7 @@ public abstract class AuthTests(UsersFactory factory)
         var patch = await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { password = "a brand new password" });
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
 
-        await Problems.AssertProblemAsync(
+        await ProblemAssert.IsProblemAsync(
             await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken }), HttpStatusCode.Unauthorized);
         await factory.LoginAsync(user.Email, "a brand new password");
     }

@@ -65,7 +65,7 @@ public abstract class CreateAdminCommandTests(UsersFactory factory)
         Assert.Equal(CreateAdminCommand.ExitOk, code);
         Assert.Contains("promoted", output, StringComparison.Ordinal);
         using var anonymous = factory.CreateClient();
-        await Problems.AssertProblemAsync(
+        await ProblemAssert.IsProblemAsync(
             await anonymous.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UsersFactory.Password }), HttpStatusCode.Unauthorized);
         var tokens = await factory.LoginAsync(user.Email, "promoted password");
         using var client = factory.CreateClient(tokens.AccessToken);

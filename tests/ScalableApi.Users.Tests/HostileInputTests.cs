@@ -49,7 +49,7 @@ public abstract class HostileInputTests(UsersFactory factory)
         };
         var response = await client.SendAsync(request);
 
-        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(before, await SnapshotAsync());
     }
 
@@ -69,7 +69,7 @@ public abstract class HostileInputTests(UsersFactory factory)
         };
         var response = await client.SendAsync(request);
 
-        await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(before, await SnapshotAsync());
     }
 
@@ -79,9 +79,9 @@ public abstract class HostileInputTests(UsersFactory factory)
         var before = await SnapshotAsync();
         using var client = factory.CreateClient();
         using var text = new StringContent("""{"email":"a@example.com","name":"A","password":"password123"}""", Encoding.UTF8, "text/plain");
-        await Problems.AssertProblemAsync(await client.PostAsync("/api/auth/register", text), HttpStatusCode.UnsupportedMediaType);
+        await ProblemAssert.IsProblemAsync(await client.PostAsync("/api/auth/register", text), HttpStatusCode.UnsupportedMediaType);
         using var empty = new StringContent("", Encoding.UTF8, "application/json");
-        await Problems.AssertProblemAsync(await client.PostAsync("/api/auth/register", empty), HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(await client.PostAsync("/api/auth/register", empty), HttpStatusCode.BadRequest);
         Assert.Equal(before, await SnapshotAsync());
     }
 
@@ -123,7 +123,7 @@ public abstract class HostileInputTests(UsersFactory factory)
     public async Task Odd_ids_are_404_not_5xx(string path)
     {
         using var client = factory.CreateClient();
-        await Problems.AssertProblemAsync(await client.GetAsync(path), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync(path), HttpStatusCode.NotFound);
     }
 
     private async Task<(long Users, long Tokens, string Names)> SnapshotAsync()

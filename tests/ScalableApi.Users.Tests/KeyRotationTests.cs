@@ -68,7 +68,7 @@ public abstract class KeyRotationTests(SeededKeysFactory factory)
     {
         var user = await factory.NewUserAsync();
         using var client = factory.CreateClient(SignWith(factory.Old, user.Id));
-        await Problems.AssertProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
     }
 
     [SkippableFact]

@@ -88,7 +88,7 @@ public abstract class TokenValidationTests(UsersFactory factory)
     public async Task Profile_without_a_token_is_401()
     {
         using var client = factory.CreateClient();
-        await Problems.AssertProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
     }
 
     [SkippableFact]
@@ -165,9 +165,9 @@ public abstract class TokenValidationTests(UsersFactory factory)
     private async Task AssertRejectedAsync(string token)
     {
         using var client = factory.CreateClient(token);
-        await Problems.AssertProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
         // Claimed admin or not, a forged token never reaches an admin endpoint.
-        await Problems.AssertProblemAsync(await client.GetAsync("/api/users"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/users"), HttpStatusCode.Unauthorized);
     }
 
     private static string Sign(SecurityKey key, long userId, string role, DateTime issuedAt, string issuer = "scalableapi", string audience = "scalableapi") =>

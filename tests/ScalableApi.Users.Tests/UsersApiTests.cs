@@ -35,7 +35,7 @@ public abstract class UsersApiTests(UsersFactory factory)
     public async Task Get_unknown_user_is_404()
     {
         using var client = factory.CreateClient();
-        await Problems.AssertProblemAsync(await client.GetAsync("/api/users/987654321"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/users/987654321"), HttpStatusCode.NotFound);
     }
 
     [SkippableTheory]
@@ -127,7 +127,7 @@ public abstract class UsersApiTests(UsersFactory factory)
         using var client = factory.CreateClient(second.AccessToken);
         var response = await client.PatchAsJsonAsync($"/api/users/{second.Id}", new { email = first.Email, name = "Should not stick" });
 
-        await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
         var profile = await client.GetFromJsonAsync<UserResponse>("/api/profile");
         Assert.Equal(second.Email, profile!.Email);
         Assert.NotEqual("Should not stick", profile.Name);
@@ -153,7 +153,7 @@ public abstract class UsersApiTests(UsersFactory factory)
         var user = await factory.NewUserAsync("Unchanged");
         using var client = factory.CreateClient(user.AccessToken);
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        await Problems.AssertFieldErrorAsync(await client.PatchAsync($"/api/users/{user.Id}", content), field);
+        await ProblemAssert.HasFieldErrorAsync(await client.PatchAsync($"/api/users/{user.Id}", content), field);
 
         var profile = await client.GetFromJsonAsync<UserResponse>("/api/profile");
         Assert.Equal("Unchanged", profile!.Name);
@@ -165,11 +165,11 @@ public abstract class UsersApiTests(UsersFactory factory)
     {
         var user = await factory.NewUserAsync();
         using var self = factory.CreateClient(user.AccessToken);
-        await Problems.AssertProblemAsync(await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = Roles.Admin }), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = Roles.Admin }), HttpStatusCode.Forbidden);
         Assert.Equal(Roles.User, (await self.GetFromJsonAsync<UserResponse>("/api/profile"))!.Role);
 
         using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
-        await Problems.AssertFieldErrorAsync(await admin.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = "root" }), "role");
+        await ProblemAssert.HasFieldErrorAsync(await admin.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = "root" }), "role");
         var promoted = await admin.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = Roles.Admin });
         Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
         Assert.Equal(Roles.Admin, (await promoted.Content.ReadFromJsonAsync<UserResponse>())!.Role);
@@ -184,8 +184,8 @@ public abstract class UsersApiTests(UsersFactory factory)
     public async Task Patch_and_delete_of_an_unknown_user_by_an_admin_are_404()
     {
         using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
-        await Problems.AssertProblemAsync(await admin.PatchAsJsonAsync("/api/users/987654321", new { name = "x" }), HttpStatusCode.NotFound);
-        await Problems.AssertProblemAsync(await admin.DeleteAsync("/api/users/987654321"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await admin.PatchAsJsonAsync("/api/users/987654321", new { name = "x" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await admin.DeleteAsync("/api/users/987654321"), HttpStatusCode.NotFound);
     }
 
     [SkippableFact]
@@ -195,13 +195,13 @@ public abstract class UsersApiTests(UsersFactory factory)
         using var client = factory.CreateClient(user.AccessToken);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/users/{user.Id}")).StatusCode);
 
-        await Problems.AssertProblemAsync(await client.GetAsync($"/api/users/{user.Id}"), HttpStatusCode.NotFound);
-        await Problems.AssertProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
-        await Problems.AssertProblemAsync(
+        await ProblemAssert.IsProblemAsync(await client.GetAsync($"/api/users/{user.Id}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(
             await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken }), HttpStatusCode.Unauthorized);
-        await Problems.AssertProblemAsync(
+        await ProblemAssert.IsProblemAsync(
             await client.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UsersFactory.Password }), HttpStatusCode.Unauthorized);
-        await Problems.AssertProblemAsync(await client.DeleteAsync($"/api/users/{user.Id}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await client.DeleteAsync($"/api/users/{user.Id}"), HttpStatusCode.NotFound);
     }
 
     [SkippableFact]
@@ -240,7 +240,7 @@ public abstract class UsersApiTests(UsersFactory factory)
     public async Task Admin_list_with_bad_paging_is_400(string query, string field)
     {
         using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
-        await Problems.AssertFieldErrorAsync(await admin.GetAsync($"/api/users?{query}"), field);
+        await ProblemAssert.HasFieldErrorAsync(await admin.GetAsync($"/api/users?{query}"), field);
     }
 
     private async Task<string?> TokenForAsync(Caller caller, Session target) => caller switch

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Xunit;
 
-namespace ScalableApi.Platform.Tests;
+namespace ScalableApi.Testing;
 
 /// <summary>Checks that a response is RFC 9457 problem+json with status, title and traceId, and leaks nothing.</summary>
-internal static class ProblemAssert
+public static class ProblemAssert
 {
     public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
@@ -16,7 +17,16 @@ internal static class ProblemAssert
         var root = JsonDocument.Parse(text).RootElement.Clone();
         Assert.Equal((int)status, root.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("title").GetString()));
-        Assert.Matches("^[0-9a-f]{32}$|^.+$", root.GetProperty("traceId").GetString()!);
+        Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("traceId").GetString()));
         return root;
+    }
+
+    /// <summary>A 400 validation problem naming <paramref name="field"/> in <c>errors</c> with at least one message.</summary>
+    public static async Task HasFieldErrorAsync(HttpResponseMessage response, string field)
+    {
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors), "validation problem without errors");
+        Assert.True(errors.TryGetProperty(field, out var messages), $"no error for '{field}': {errors}");
+        Assert.NotEqual(0, messages.GetArrayLength());
     }
 }
