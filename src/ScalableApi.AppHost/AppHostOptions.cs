@@ -23,7 +23,7 @@ internal sealed record AppHostOptions
     /// <summary>Replicas per service; each is its own process and its own gateway destination.</summary>
     public int Replicas { get; init; } = DefaultReplicas;
 
-    /// <summary>Gateway port. Validated now; used once the gateway exists.</summary>
+    /// <summary>Port of the gateway, the one front door (http://127.0.0.1:P).</summary>
     public int Port { get; init; } = DefaultPort;
 
     /// <summary>Set when the first argument is <c>create-admin</c>.</summary>
@@ -41,8 +41,8 @@ internal sealed record AppHostOptions
           --postgres CONNSTRING  use PostgreSQL: one database per service (scalableapi_users|catalog|content),
                                  created if missing
           --redis HOST:PORT      use this Redis/Garnet instead of the embedded Garnet
-          --replicas N           replicas per service, 1-32 (default 1; used once the gateway lands)
-          --port P               gateway port, 1-65535 (default 8080; used once the gateway lands)
+          --replicas N           replicas per service, 1-32 (default 2), each its own gateway destination
+          --port P               gateway port, 1-65535 (default 8080)
           -h, --help             this text
 
         create-admin creates the user as admin (or promotes an existing one and sets the password) in the
