@@ -29,6 +29,9 @@ internal sealed class UpstreamServer : IAsyncDisposable
     /// <summary>The X-Request-Id of the last request received, to check propagation.</summary>
     public string? LastRequestId { get; private set; }
 
+    /// <summary>The W3C traceparent of the last request received, to check trace propagation.</summary>
+    public string? LastTraceParent { get; private set; }
+
     public static async Task<UpstreamServer> StartAsync(string name, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,6 +49,7 @@ internal sealed class UpstreamServer : IAsyncDisposable
 
             Interlocked.Increment(ref server._requests);
             server.LastRequestId = context.Request.Headers["X-Request-Id"].ToString();
+            server.LastTraceParent = context.Request.Headers["traceparent"].ToString();
             await next(context);
         });
         app.MapGet("/api/products/{id}", (string id) => Results.Text($"{name}:{id}"));

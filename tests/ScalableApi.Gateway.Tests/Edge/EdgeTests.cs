@@ -110,4 +110,20 @@ public sealed class EdgeTests : IAsyncLifetime
         Assert.Equal("edge-test-42", response.Headers.GetValues("X-Request-Id").Single());
         Assert.Equal("edge-test-42", _catalog.LastRequestId);
     }
+
+    [Fact]
+    public async Task Trace_context_continues_from_client_through_gateway_to_service()
+    {
+        using var client = _gateway.CreateClient();
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products/1");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Same trace, new parent span (the gateway's): one trace spans client, gateway and service.
+        Assert.StartsWith($"00-{traceId}-", _catalog.LastTraceParent, StringComparison.Ordinal);
+        Assert.DoesNotContain("00f067aa0ba902b7", _catalog.LastTraceParent, StringComparison.Ordinal);
+    }
 }
