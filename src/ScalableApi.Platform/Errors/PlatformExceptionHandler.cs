@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,12 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
                 return (400, "The request body is not valid JSON for this endpoint.", json.Path is null ? null : $"Problem at {json.Path}.", errors);
             }
 
+            if (BoundParameter(bad.Message) is { } parameter)
+            {
+                // limit=abc or a missing required query value: name the field like a validation error does.
+                return (400, "One or more fields are not valid.", null, new Dictionary<string, string[]> { [parameter] = ["The value is missing or not valid for this field."] });
+            }
+
             return bad.StatusCode switch
             {
                 StatusCodes.Status413PayloadTooLarge => (413, "The request body is too large.", null, null),
@@ -81,6 +88,26 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
 
         return null;
     }
+
+    /// <summary>
+    /// The parameter named in ASP.NET's binding failures (<c>Failed to bind parameter "int? limit" from "abc".</c>,
+    /// <c>Required parameter "long id" was not provided …</c>), camelCased; null for any other message. Only the
+    /// name is taken from the text, never the value the client sent.
+    /// </summary>
+    private static string? BoundParameter(string message)
+    {
+        var match = BindingFailure().Match(message);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var name = match.Groups["name"].Value;
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    [GeneratedRegex("""^(Failed to bind|Required) parameter "[^"]*? (?<name>[A-Za-z_][A-Za-z0-9_]*)" (from|was not provided)""")]
+    private static partial Regex BindingFailure();
 
     /// <summary><c>$.address.zip</c> → <c>address.zip</c>; the root (<c>$</c>) has no field.</summary>
     private static string? JsonPathToField(string? path) =>

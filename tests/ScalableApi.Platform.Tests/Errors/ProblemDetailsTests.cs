@@ -88,6 +88,17 @@ public sealed class ProblemDetailsTests(ProbeAppFixture fixture) : IClassFixture
         Assert.True(problem.GetProperty("errors").TryGetProperty("age", out _));
     }
 
+    [Theory]
+    [InlineData("/probe/pages?limit=abc")]
+    [InlineData("/probe/pages?limit=99999999999999999999")]
+    public async Task Query_value_of_the_wrong_type_names_the_field(string url)
+    {
+        using var client = App.CreateClient();
+        using var response = await client.GetAsync(url);
+        await ProblemAssert.HasFieldErrorAsync(response, "limit");
+        Assert.DoesNotContain("abc", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Validation_errors_are_field_level_in_camel_case()
     {
