@@ -7,6 +7,7 @@ using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.Resilience;
+using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ScalableApi.Gateway;
@@ -31,7 +32,8 @@ public static class GatewayExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
         }
 
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddResponseTransform(RetryOnAnotherDestinationMiddleware.SuppressOverloadedBody));
         // Routes name a per-route "Timeout"; the middleware enforces it and answers 504 problem+json.
         builder.Services.AddRequestTimeouts();
         // Large JSON pages shrink a lot; HTTPS compression stays off (BREACH) unless a deployment opts in.
