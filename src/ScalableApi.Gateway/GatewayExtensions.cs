@@ -1,10 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.LoadBalancing;
+using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.Resilience;
+using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ScalableApi.Gateway;
@@ -29,7 +32,8 @@ public static class GatewayExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
         }
 
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddResponseTransform(RetryOnAnotherDestinationMiddleware.SuppressOverloadedBody));
         // Routes name a per-route "Timeout"; the middleware enforces it and answers 504 problem+json.
         builder.Services.AddRequestTimeouts();
         // Large JSON pages shrink a lot; HTTPS compression stays off (BREACH) unless a deployment opts in.
@@ -42,6 +46,9 @@ public static class GatewayExtensions
         builder.Services.AddOptions<AggregationOptions>().Bind(builder.Configuration.GetSection(AggregationOptions.SectionName));
         builder.Services.AddHttpClient<UpstreamClient>(UpstreamClient.HttpClientName);
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RateLimitStore>();
 
         // The client address every policy and limit sees: X-Forwarded-For is believed only from listed proxies.
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
@@ -71,6 +78,12 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // After authentication (the user bucket needs a validated token), before anything costs work.
+        if (RateLimitsEnabled(app))
+        {
+            app.UseMiddleware<RateLimitMiddleware>();
+        }
+
         app.UseResponseCompression();
         app.UseRequestTimeouts();
         // Instruments exist from start-up, so /metrics shows every destination before the first request.
@@ -87,4 +100,9 @@ public static class GatewayExtensions
         });
         return app;
     }
+
+    // Limits shared by all gateways need the shared store; without one they are off rather than per-process.
+    private static bool RateLimitsEnabled(WebApplication app) =>
+        !string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString("redis"))
+        && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Enabled;
 }

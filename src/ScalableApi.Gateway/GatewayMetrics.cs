@@ -27,6 +27,12 @@ public sealed class GatewayMetrics
     private static readonly Gauge HealthyGauge = Metrics.CreateGauge(
         "gateway_upstream_healthy", "1 when a destination receives traffic, 0 when health checks exclude it.", "cluster", "destination");
 
+    private static readonly Counter RateLimitRejectionsCounter = Metrics.CreateCounter(
+        "gateway_ratelimit_rejections_total", "Requests answered 429 by a rate-limit policy (anonymous, user, register, login).", "policy");
+
+    private static readonly Counter RateLimitStoreErrorsCounter = Metrics.CreateCounter(
+        "gateway_ratelimit_store_errors_total", "Rate-limit checks the store could not answer (then failed open or closed as configured).");
+
     public GatewayMetrics(IProxyStateLookup proxyState) =>
         // Health is read at scrape time: always current, and no timer to keep.
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RefreshHealth(proxyState));
@@ -40,6 +46,10 @@ public sealed class GatewayMetrics
     public void Retry(string cluster) => RetriesCounter.WithLabels(cluster).Inc();
 
     public void Ejection(string cluster, string destination) => EjectionsCounter.WithLabels(cluster, destination).Inc();
+
+    public void RateLimitRejection(string policy) => RateLimitRejectionsCounter.WithLabels(policy).Inc();
+
+    public void RateLimitStoreError() => RateLimitStoreErrorsCounter.Inc();
 
     private static void RefreshHealth(IProxyStateLookup proxyState)
     {

@@ -40,6 +40,7 @@ public static class PlatformExtensions
             .PostConfigure(o => o.ServiceName = serviceName);
         var platform = builder.Configuration.GetSection(PlatformOptions.SectionName).Get<PlatformOptions>() ?? new PlatformOptions();
 
+        builder.Services.AddOptions<OverloadOptions>().Bind(builder.Configuration.GetSection(OverloadOptions.SectionName));
         builder.AddPlatformLogging(serviceName);
         builder.AddPlatformTelemetry(serviceName);
 
@@ -101,6 +102,12 @@ public static class PlatformExtensions
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseMiddleware<HttpMetricsMiddleware>();
+        // After the metrics so rejected requests show as 503s; before anything that does real work.
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OverloadOptions>>().Value.Enabled)
+        {
+            app.UseMiddleware<ConcurrencyLimitMiddleware>();
+        }
+
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -51,6 +51,7 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
 
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientIp>();
             services.RemoveAll<ISigningKeySource>();
             services.AddSingleton<ISigningKeySource>(Tokens);
         });

@@ -1,5 +1,7 @@
+using ScalableApi.Platform.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
 
 namespace ScalableApi.Gateway.Resilience;
 
@@ -7,12 +9,17 @@ namespace ScalableApi.Gateway.Resilience;
 /// Retries an idempotent request once on another healthy destination when the first one failed before sending
 /// any response byte (connection refused, reset, upstream crashed mid-request). Idempotent means GET, HEAD,
 /// OPTIONS, PUT, DELETE, or a POST/PATCH carrying <c>Idempotency-Key</c>: repeating those cannot do a thing twice.
+/// Also retried: a 503 marked <see cref="OverloadProtection.MarkerHeader"/> (the replica refused before doing any
+/// work). YARP would stream that 503 to the client, so <see cref="SuppressOverloadedBody"/> (a response transform)
+/// drops its body while a retry is possible, which leaves the response unstarted and replaceable.
 /// Sits in YARP's proxy pipeline before load balancing, so the retry is balanced like any request and passive
 /// health checks see both attempts.
 /// </summary>
 public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate next, GatewayMetrics metrics, ILogger<RetryOnAnotherDestinationMiddleware> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static readonly object RetryPossibleKey = new();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -26,11 +33,18 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
         context.Request.EnableBuffering();
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;
+        if (candidates.Count > 1)
+        {
+            context.Items[RetryPossibleKey] = true;
+        }
 
         await next(context);
+        context.Items.Remove(RetryPossibleKey);
 
         var error = context.GetForwarderErrorFeature();
-        if (error is null || context.Response.HasStarted || !IsBeforeResponse(error.Error) || proxy.ProxiedDestination is not { } failed)
+        var overloaded = error is null && IsOverloaded(context.Response);
+        if (context.Response.HasStarted || proxy.ProxiedDestination is not { } failed
+            || !(overloaded || (error is not null && IsBeforeResponse(error.Error))))
         {
             return;
         }
@@ -41,14 +55,43 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
             return;
         }
 
-        LogRetry(context.Request.Method, failed.DestinationId, error.Error);
+        if (overloaded)
+        {
+            LogOverloadedRetry(context.Request.Method, failed.DestinationId);
+            // The copied 503 status and headers go; its body was never read.
+            context.Response.Clear();
+        }
+        else
+        {
+            LogRetry(context.Request.Method, failed.DestinationId, error!.Error);
+            context.Features.Set<IForwarderErrorFeature>(null);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+
         metrics.Retry(proxy.Cluster.Config.ClusterId);
-        context.Features.Set<IForwarderErrorFeature>(null);
-        context.Response.StatusCode = StatusCodes.Status200OK;
         context.Request.Body.Position = 0;
         proxy.AvailableDestinations = others;
         await next(context);
     }
+
+    /// <summary>
+    /// YARP response transform: an overloaded 503 is not copied while this middleware can still retry the request
+    /// elsewhere (with no other destination, or on the retry itself, the client gets the replica's 503 as sent).
+    /// </summary>
+    public static ValueTask SuppressOverloadedBody(ResponseTransformContext context)
+    {
+        if (context.HttpContext.Items.ContainsKey(RetryPossibleKey)
+            && context.ProxyResponse is { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable } response
+            && response.Headers.Contains(OverloadProtection.MarkerHeader))
+        {
+            context.SuppressResponseBody = true;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool IsOverloaded(HttpResponse response) =>
+        response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.ContainsKey(OverloadProtection.MarkerHeader);
 
     internal static bool IsRetryable(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
@@ -75,4 +118,7 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} to {Destination} failed before a response ({Error}); retrying on another destination")]
     private partial void LogRetry(string method, string destination, ForwarderError error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} to {Destination} got 503 overloaded; retrying on another destination")]
+    private partial void LogOverloadedRetry(string method, string destination);
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Text;
 
@@ -79,5 +81,78 @@ public sealed class RetryOnAnotherDestinationTests : IAsyncLifetime
         var client = _gateway.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
         return client;
+    }
+}
+
+/// <summary>A replica at its concurrency limit answers 503 + X-Overloaded: idempotent requests go to another one.</summary>
+public sealed class RetryOverloadedDestinationTests : IAsyncLifetime
+{
+    private UpstreamServer _live = null!;
+    private UpstreamServer _overloaded = null!;
+
+    public async Task InitializeAsync()
+    {
+        _live = await UpstreamServer.StartAsync("live");
+        _overloaded = await UpstreamServer.StartAsync("overloaded", app => app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                // What the platform's concurrency limiter sends.
+                context.Response.StatusCode = 503;
+                context.Response.Headers.RetryAfter = "1";
+                context.Response.Headers[ScalableApi.Platform.Hosting.OverloadProtection.MarkerHeader] = "1";
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync("""{"status":503,"title":"overloaded-body"}""");
+                return;
+            }
+
+            await next(context);
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _live.DisposeAsync();
+        await _overloaded.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Gets_are_retried_on_another_replica_and_post_without_key_is_not()
+    {
+        await using var gateway = GatewayFactory.WithCatalog("RoundRobin", _live.Address, _overloaded.Address);
+        using var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await client.GetAsync($"/api/products/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"live:{i}", await response.Content.ReadAsStringAsync());
+            Assert.False(response.Headers.Contains(ScalableApi.Platform.Hosting.OverloadProtection.MarkerHeader));
+        }
+
+        Assert.True(_overloaded.Requests > 0);
+
+        var plain = new List<(HttpStatusCode Status, string Body)>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var content = new StringContent("x", Encoding.UTF8, "text/plain");
+            using var response = await client.PostAsync("/api/products", content);
+            plain.Add((response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
+
+        // Not retried: the overloaded replica's 503 reaches the client with its body intact.
+        Assert.Contains(plain, p => p.Status == HttpStatusCode.ServiceUnavailable && p.Body.Contains("overloaded-body", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_a_single_overloaded_replica_the_client_gets_its_503_as_sent()
+    {
+        await using var gateway = GatewayFactory.WithCatalog("RoundRobin", _overloaded.Address);
+        using var client = gateway.CreateClient();
+        using var response = await client.GetAsync("/api/products/1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("overloaded-body", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
     }
 }

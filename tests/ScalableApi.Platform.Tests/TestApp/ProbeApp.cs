@@ -34,6 +34,9 @@ public sealed class ProbeApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Holds <c>/probe/slow</c> requests until opened.</summary>
+    public ProbeGate Gate => _app.Services.GetRequiredService<ProbeGate>();
+
     /// <summary>Begins a graceful stop (as SIGTERM would) without waiting for it.</summary>
     public Task StopAsync() => _app.StopAsync();
 
@@ -54,6 +57,7 @@ public sealed class ProbeApp : IAsyncDisposable
         builder.AddDatabase(typeof(ProbeApp).Assembly);
         builder.Services.RemoveAll<ISigningKeySource>();
         builder.Services.AddSingleton<ISigningKeySource>(tokens);
+        builder.Services.AddSingleton<ProbeGate>();
 
         var app = builder.Build();
         app.UsePlatform();
@@ -64,6 +68,7 @@ public sealed class ProbeApp : IAsyncDisposable
         probe.MapPost("/echo", (ProbeRequest request) => TypedResults.Ok(request)).Validate<ProbeRequest>();
         probe.MapGet("/secure", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new { id = user.GetUserId() })).RequireAuthorization();
         probe.MapGet("/admin", () => TypedResults.Ok()).RequireAuthorization(AuthorizationPolicies.Admin);
+        probe.MapGet("/slow", async (ProbeGate gate) => TypedResults.Ok(await gate.PassAsync()));
         probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
         await app.StartAsync();
         return new ProbeApp(app, database, tokens);

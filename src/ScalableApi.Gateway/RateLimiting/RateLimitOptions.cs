@@ -1,0 +1,40 @@
+namespace ScalableApi.Gateway.RateLimiting;
+
+/// <summary>
+/// Configuration section <c>Gateway:RateLimits</c>. Fixed windows counted in the Redis-protocol store, so every
+/// gateway instance shares one count. Without <c>ConnectionStrings:redis</c> there is no shared store and the
+/// limits are off.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "Gateway:RateLimits";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>When the store cannot be reached: true (default) lets requests through, false answers 503.</summary>
+    public bool FailOpen { get; set; } = true;
+
+    /// <summary>Length of every window. Default one minute.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Requests per window from one client IP without a valid token. Default 600.</summary>
+    public int AnonymousPerIp { get; set; } = 600;
+
+    /// <summary>Requests per window from one signed-in user (token <c>sub</c>), whatever their IP. Default 1,200.</summary>
+    public int SignedInPerUser { get; set; } = 1200;
+
+    /// <summary>Failed logins (401 from <c>POST /api/auth/login</c>) per window from one IP. Default 10.</summary>
+    public int FailedLoginsPerIp { get; set; } = 10;
+
+    /// <summary>Failed logins per window for one email, from any IP. Default 10.</summary>
+    public int FailedLoginsPerEmail { get; set; } = 10;
+
+    /// <summary>Registrations (every <c>POST /api/auth/register</c>) per window from one IP. Default 20.</summary>
+    public int RegistrationsPerIp { get; set; } = 20;
+
+    /// <summary>Longest a request waits for the store before it counts as unreachable. Default 250 ms.</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Prefix of the counter keys.</summary>
+    public string KeyPrefix { get; set; } = "ratelimit";
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using ScalableApi.Testing;
+
+namespace ScalableApi.Gateway.Tests.RateLimiting;
+
+/// <summary>When the store goes away the limiter fails open (default) or closed, and counts it.</summary>
+public sealed class RateLimitStoreDownTests : IAsyncLifetime
+{
+    private UpstreamServer _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await UpstreamServer.StartAsync("up");
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    [Fact]
+    public async Task Store_down_fails_open_by_default_and_counts_the_errors()
+    {
+        var redis = TestRedis.StartEmbedded();
+        await using var gateway = Gateway(redis, failOpen: null);
+        using var client = RateLimitTests.Client(gateway);
+        using (var before = await client.GetAsync("/api/products/1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            Assert.Equal("100", RateLimitTests.Header(before, "RateLimit-Limit"));
+        }
+
+        var errorsBefore = StoreErrors(await client.GetStringAsync("/metrics"));
+        redis.Dispose();
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await client.GetAsync($"/api/products/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(StoreErrors(await client.GetStringAsync("/metrics")) >= errorsBefore + 5);
+    }
+
+    [Fact]
+    public async Task Store_down_with_fail_open_off_answers_503_problem()
+    {
+        var redis = TestRedis.StartEmbedded();
+        await using var gateway = Gateway(redis, failOpen: false);
+        using var client = RateLimitTests.Client(gateway);
+        using (var before = await client.GetAsync("/api/products/1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        redis.Dispose();
+
+        using var response = await client.GetAsync("/api/products/2");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    private GatewayFactory Gateway(TestRedis redis, bool? failOpen)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Gateway:Discovery:Enabled"] = "false",
+            ["Gateway:RateLimits:AnonymousPerIp"] = "100",
+            // A loaded CI machine can stall the store longer than the production default; a timeout would fail open.
+            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
+            ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _upstream.Address,
+        };
+        if (failOpen is { } value)
+        {
+            settings["Gateway:RateLimits:FailOpen"] = value ? "true" : "false";
+        }
+
+        return new GatewayFactory(settings);
+    }
+
+    private static double StoreErrors(string metrics)
+    {
+        const string name = "gateway_ratelimit_store_errors_total ";
+        var line = metrics.Split('\n').Single(l => l.StartsWith(name, StringComparison.Ordinal));
+        return double.Parse(line[name.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

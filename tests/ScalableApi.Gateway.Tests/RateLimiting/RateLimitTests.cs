@@ -1,0 +1,248 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using ScalableApi.Testing;
+
+namespace ScalableApi.Gateway.Tests.RateLimiting;
+
+/// <summary>Gateway rate limits with small limits, counted in the shared Redis-protocol store.</summary>
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    private const int Limit = 5;
+    private const string RightPassword = "right-password";
+    private readonly string _prefix = "test-" + Guid.NewGuid().ToString("N");
+    private readonly List<GatewayFactory> _gateways = [];
+    private TestRedis _redis = null!;
+    private UpstreamServer _upstream = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = TestRedis.Start();
+        _upstream = await UpstreamServer.StartAsync("up", app =>
+        {
+            // Stands in for the users service: 401 for a wrong password, as the real one does.
+            app.MapPost("/api/auth/login", async (HttpRequest request) =>
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body);
+                return body.RootElement.GetProperty("password").GetString() == RightPassword ? Results.Ok() : Results.Unauthorized();
+            });
+            app.MapPost("/api/auth/register", () => Results.Created());
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in _gateways)
+        {
+            await gateway.DisposeAsync();
+        }
+
+        await _upstream.DisposeAsync();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task Anonymous_client_over_its_limit_gets_429_problem_with_rate_limit_headers()
+    {
+        using var client = Client(NewGateway());
+        for (var i = 0; i < Limit; i++)
+        {
+            using var ok = await client.GetAsync($"/api/products/{i}");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal("5", Header(ok, "RateLimit-Limit"));
+            Assert.Equal((Limit - 1 - i).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(ok, "RateLimit-Remaining"));
+            Assert.InRange(int.Parse(Header(ok, "RateLimit-Reset"), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        }
+
+        using var rejected = await client.GetAsync("/api/products/x");
+        await AssertTooManyAsync(rejected);
+        Assert.Equal(0, _upstream.Requests - Limit);
+
+        // Another client address has its own bucket.
+        using var other = Client(_gateways[0]);
+        using var otherResponse = await other.GetAsync("/api/products/1");
+        Assert.Equal(HttpStatusCode.OK, otherResponse.StatusCode);
+
+        var metrics = await other.GetStringAsync("/metrics");
+        Assert.Contains("gateway_ratelimit_rejections_total{policy=\"anonymous\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signed_in_users_have_their_own_bucket_keyed_by_a_validated_token()
+    {
+        var gateway = NewGateway();
+        var ip = TestClientIp.NewAddress();
+        using var anonymous = Client(gateway, ip);
+        for (var i = 0; i < Limit; i++)
+        {
+            (await anonymous.GetAsync("/api/products/1")).Dispose();
+        }
+
+        using (var rejected = await anonymous.GetAsync("/api/products/1"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
+        }
+
+        // Same address, signed in: a fresh bucket per user.
+        var userId = Random.Shared.NextInt64(1, long.MaxValue);
+        using var user = Client(gateway, ip, gateway.Tokens.Create(userId));
+        for (var i = 0; i < Limit; i++)
+        {
+            using var ok = await user.GetAsync("/api/products/1");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        await AssertTooManyAsync(await user.GetAsync("/api/products/1"));
+        using var otherUser = Client(gateway, ip, gateway.Tokens.Create(userId - 1));
+        using (var otherResponse = await otherUser.GetAsync("/api/products/1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, otherResponse.StatusCode);
+        }
+
+        // A token the gateway cannot validate names no user: it stays in the exhausted anonymous bucket.
+        using var forgedTokens = new TestTokens();
+        using var forged = Client(gateway, ip, forgedTokens.Create(userId + 1));
+        using var forgedResponse = await forged.GetAsync("/api/products/1");
+        Assert.Equal(HttpStatusCode.TooManyRequests, forgedResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task Failed_logins_lock_that_email_while_another_email_still_works()
+    {
+        var gateway = NewGateway(new() { ["Gateway:RateLimits:FailedLoginsPerEmail"] = "3" });
+        var victim = $"victim-{Guid.NewGuid():N}@example.com";
+
+        // Failures from different addresses all count against the email.
+        for (var i = 0; i < 3; i++)
+        {
+            using var attacker = Client(gateway);
+            using var failed = await LoginAsync(attacker, i % 2 == 0 ? victim : victim.ToUpperInvariant(), "wrong");
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        using var client = Client(gateway);
+        using (var locked = await LoginAsync(client, $"  {victim} ", RightPassword))
+        {
+            await AssertTooManyAsync(locked);
+        }
+
+        using var other = await LoginAsync(client, $"other-{Guid.NewGuid():N}@example.com", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("gateway_ratelimit_rejections_total{policy=\"login\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failed_logins_per_ip_lock_that_address_and_successful_logins_never_count()
+    {
+        var gateway = NewGateway(new() { ["Gateway:RateLimits:FailedLoginsPerIp"] = "3", ["Gateway:RateLimits:AnonymousPerIp"] = "100" });
+        using var client = Client(gateway);
+        for (var i = 0; i < 6; i++)
+        {
+            using var ok = await LoginAsync(client, $"u{i}-{Guid.NewGuid():N}@example.com", RightPassword);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await LoginAsync(client, $"u{i}-{Guid.NewGuid():N}@example.com", "wrong");
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        await AssertTooManyAsync(await LoginAsync(client, $"fresh-{Guid.NewGuid():N}@example.com", RightPassword));
+    }
+
+    [Fact]
+    public async Task Registration_is_limited_per_ip()
+    {
+        var gateway = NewGateway(new() { ["Gateway:RateLimits:RegistrationsPerIp"] = "2", ["Gateway:RateLimits:AnonymousPerIp"] = "100" });
+        using var client = Client(gateway);
+        for (var i = 0; i < 2; i++)
+        {
+            using var created = await client.PostAsJsonAsync("/api/auth/register", new { email = $"r{i}@example.com" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await AssertTooManyAsync(await client.PostAsJsonAsync("/api/auth/register", new { email = "r9@example.com" }));
+    }
+
+    [Fact]
+    public async Task Two_gateway_instances_together_allow_the_limit_not_twice_it()
+    {
+        var first = NewGateway();
+        var second = NewGateway();
+        var ip = TestClientIp.NewAddress();
+        using var a = Client(first, ip);
+        using var b = Client(second, ip);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2 * Limit; i++)
+        {
+            using var response = await (i % 2 == 0 ? a : b).GetAsync("/api/products/1");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    private GatewayFactory NewGateway(Dictionary<string, string?>? extra = null, string? redis = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis ?? _redis.ConnectionString,
+            ["Gateway:Discovery:Enabled"] = "false",
+            ["Gateway:RateLimits:KeyPrefix"] = _prefix,
+            // A loaded CI machine can stall the store longer than the production default; a timeout would fail open.
+            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
+            ["Gateway:RateLimits:AnonymousPerIp"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:RateLimits:SignedInPerUser"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _upstream.Address,
+            ["ReverseProxy:Clusters:users:Destinations:d0:Address"] = _upstream.Address,
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var gateway = new GatewayFactory(settings);
+        _gateways.Add(gateway);
+        return gateway;
+    }
+
+    internal static HttpClient Client(GatewayFactory gateway, string? ip = null, string? token = null)
+    {
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Add(TestClientIp.Header, ip ?? TestClientIp.NewAddress());
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    internal static string Header(HttpResponseMessage response, string name) => response.Headers.GetValues(name).Single();
+
+    private static Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password) =>
+        client.PostAsJsonAsync("/api/auth/login", new { email, password });
+
+    private static async Task AssertTooManyAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.True(problem.RootElement.TryGetProperty("traceId", out _));
+            Assert.InRange(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 60);
+            Assert.Equal("0", Header(response, "RateLimit-Remaining"));
+            Assert.False(string.IsNullOrEmpty(Header(response, "RateLimit-Limit")));
+            Assert.False(string.IsNullOrEmpty(Header(response, "RateLimit-Reset")));
+        }
+    }
+}
