@@ -4,11 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.LoadBalancing;
-using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Observability;
+using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
-using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
 
 namespace ScalableApi.Gateway;
 
