@@ -185,6 +185,8 @@ public sealed partial class SigningKeyStore : ISigningKeySource
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
+                // Another process holds the lock (a replica creating the key). There is no async flock to await,
+                // and this runs only when a key is created (first start, rotation), never per request.
                 Thread.Sleep(25);
             }
         }
