@@ -32,6 +32,7 @@ public class SystemTopology : IAsyncLifetime
     private readonly Dictionary<string, int> _lastIndex = new(StringComparer.Ordinal);
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(3) };
     private TestRedis? _redis;
+    private OrphanGuard? _guard;
     private ChildProcess? _gateway;
     private HttpClient? _gatewayClient;
 
@@ -93,6 +94,7 @@ public class SystemTopology : IAsyncLifetime
         global::System.IO.Directory.CreateDirectory(DataDirectory);
         try
         {
+            _guard = new OrphanGuard(Directory);
             _redis = TestRedis.Start();
             RedisConnectionString = IsolatedRedis(_redis.ConnectionString);
             _gatewayClient = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
@@ -207,6 +209,7 @@ public class SystemTopology : IAsyncLifetime
             child.Dispose();
         }
 
+        _guard?.Dispose();
         _gatewayClient?.Dispose();
         _probe.Dispose();
         _redis?.Dispose();
@@ -264,6 +267,7 @@ public class SystemTopology : IAsyncLifetime
             folder,
             environment,
             LogDirectory);
+        _guard?.Watch(process.Id);
         lock (_gate)
         {
             _all.Add(process);
