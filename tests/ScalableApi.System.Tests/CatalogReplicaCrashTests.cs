@@ -1,0 +1,65 @@
+using ScalableApi.System.Tests.Api;
+using ScalableApi.System.Tests.Topology;
+using Xunit.Abstractions;
+using static ScalableApi.System.Tests.Api.GatewayApi;
+
+namespace ScalableApi.System.Tests;
+
+/// <summary>
+/// Issue 3, acceptance 3: a catalog replica dies (SIGKILL) under load and no client sees it: idempotent requests
+/// that fail before a response byte are retried on the other replica, and passive health ejects the dead one.
+/// Its own topology, since a killed replica stays registered until its TTL runs out.
+/// </summary>
+public sealed class CatalogReplicaCrashTests(SystemTopology topology, ITestOutputHelper output) : IClassFixture<SystemTopology>
+{
+    private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Killing_one_of_two_catalog_replicas_during_continuous_reads_fails_no_request()
+    {
+        var client = topology.GatewayClient;
+        var admin = await client.AdminAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await client.CreateProductAsync(admin, $"Crash test {i}"));
+        }
+
+        var victim = topology.ReplicasOf(SystemTopology.Catalog)[0];
+        var victimDestination = await topology.DestinationIdAsync(victim);
+        var load = new LoadGenerator(client, clients: 8, n => n % 4 == 0 ? "/api/products?limit=10" : Path($"/api/products/{ids[n % ids.Count]}"));
+        using var stop = new CancellationTokenSource(LoadDuration);
+        var running = load.RunAsync(stop.Token);
+
+        await Task.Delay(KillAfter);
+        var beforeKill = await topology.MetricsAsync();
+        topology.KillReplica(victim);
+        await running;
+
+        var after = await topology.MetricsAsync();
+        var report = $"{load.Describe()}{Environment.NewLine}killed {victim} at {KillAfter.TotalSeconds} s, destination {victimDestination}"
+            + $"{Environment.NewLine}retries: {after.Sum("gateway_upstream_retries_total", ("cluster", SystemTopology.Catalog))}"
+            + $", ejections: {after.Sum("gateway_upstream_ejections_total", ("cluster", SystemTopology.Catalog))}"
+            + $", attempts that failed on the victim: {after.UpstreamRequests(SystemTopology.Catalog, victimDestination ?? "", "error")}";
+        output.WriteLine(report);
+        if (load.Failures.Count > 0)
+        {
+            report += Environment.NewLine + GatewayWarnings();
+        }
+
+        Assert.True(victimDestination is not null && beforeKill.UpstreamRequests(SystemTopology.Catalog, victimDestination) > 0, $"the victim served nothing before it was killed: the test proves nothing.{Environment.NewLine}{report}");
+        Assert.True(load.Requests > 100, report);
+        Assert.True(load.Failures.Count == 0, report);
+    }
+
+    /// <summary>The gateway's warnings and errors (retries, proxy errors), which say why a request failed.</summary>
+    private string GatewayWarnings()
+    {
+        var lines = File.ReadLines(topology.GatewayProcess.StdoutPath)
+            .Where(line => line.Contains("\"Warning\"", StringComparison.Ordinal) || line.Contains("\"Error\"", StringComparison.Ordinal)
+                || line.Contains("\"@l\":\"Warning\"", StringComparison.Ordinal) || line.Contains("\"@l\":\"Error\"", StringComparison.Ordinal))
+            .TakeLast(40);
+        return $"gateway warnings/errors (last 40):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}{Environment.NewLine}gateway stderr:{Environment.NewLine}{topology.GatewayProcess.Tail(20)}";
+    }
+}

@@ -1,0 +1,393 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ScalableApi.Testing;
+
+namespace ScalableApi.System.Tests.Topology;
+
+/// <summary>
+/// The whole system as real processes, configured like the AppHost does (see <c>src/ScalableApi.AppHost/Topology.cs</c>):
+/// a Redis-protocol store, SQLite files in a temp data directory, N replicas of each service started as
+/// <c>dotnet {Service}.dll --urls http://127.0.0.1:{port}</c> that register themselves for discovery, and the gateway
+/// in front. Ready when every process answers /health/ready and the gateway's /metrics shows every replica healthy.
+/// Builds nothing (see <see cref="ServiceBinaries"/>); kills every child on dispose. Reusable outside xunit:
+/// <c>await using</c> is not available on xunit 2's lifetime, so call <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.
+/// </summary>
+public class SystemTopology : IAsyncLifetime
+{
+    public const string Users = "users";
+    public const string Catalog = "catalog";
+    public const string Content = "content";
+    public const string Gateway = "gateway";
+
+    public static IReadOnlyList<string> Services { get; } = [Users, Catalog, Content];
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SystemTopologyOptions _options;
+    private readonly Lock _gate = new();
+    private readonly List<Replica> _running = [];
+    private readonly List<ChildProcess> _all = [];
+    private readonly Dictionary<string, int> _lastIndex = new(StringComparer.Ordinal);
+    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(3) };
+    private TestRedis? _redis;
+    private OrphanGuard? _guard;
+    private ChildProcess? _gateway;
+    private HttpClient? _gatewayClient;
+
+    public SystemTopology()
+        : this(new SystemTopologyOptions())
+    {
+    }
+
+    protected SystemTopology(SystemTopologyOptions options)
+    {
+        _options = options;
+        Directory = Path.Combine(Path.GetTempPath(), "scalableapi-system", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
+        LogDirectory = Path.Combine(Directory, "logs");
+        DataDirectory = Path.Combine(Directory, "data");
+        GatewayAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+    }
+
+    /// <summary>Temp folder of this topology: <c>data/</c> (SQLite files, signing keys) and <c>logs/</c> (one stdout and stderr file per process).</summary>
+    public string Directory { get; }
+
+    public string LogDirectory { get; }
+
+    public string DataDirectory { get; }
+
+    public Uri GatewayAddress { get; }
+
+    /// <summary>StackExchange.Redis configuration string the processes use.</summary>
+    public string RedisConnectionString { get; private set; } = "";
+
+    /// <summary>A client of the gateway (no redirects, no cookies); safe for concurrent use.</summary>
+    public HttpClient GatewayClient => _gatewayClient ?? throw new InvalidOperationException("The topology is not started.");
+
+    public ChildProcess GatewayProcess => _gateway ?? throw new InvalidOperationException("The topology is not started.");
+
+    /// <summary>Replicas started and not stopped or killed, in start order.</summary>
+    public IReadOnlyList<Replica> Replicas
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _running];
+            }
+        }
+    }
+
+    public IReadOnlyList<Replica> ReplicasOf(string service) => [.. Replicas.Where(r => r.Service == service)];
+
+    public static async Task<SystemTopology> StartAsync(SystemTopologyOptions? options = null)
+    {
+        var topology = new SystemTopology(options ?? new SystemTopologyOptions());
+        await topology.InitializeAsync();
+        return topology;
+    }
+
+    public async Task InitializeAsync()
+    {
+        global::System.IO.Directory.CreateDirectory(LogDirectory);
+        global::System.IO.Directory.CreateDirectory(DataDirectory);
+        try
+        {
+            _guard = new OrphanGuard(Directory);
+            _redis = TestRedis.Start();
+            RedisConnectionString = IsolatedRedis(_redis.ConnectionString);
+            _gatewayClient = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            {
+                BaseAddress = GatewayAddress,
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+
+            // Everything starts at once: the services fetch the gateway's JWKS only when a token first arrives.
+            var replicas = new List<Replica>();
+            for (var i = 0; i < _options.Replicas; i++)
+            {
+                replicas.AddRange(Services.Select(Launch));
+            }
+
+            _gateway = LaunchGateway();
+            using var deadline = new CancellationTokenSource(_options.StartTimeout);
+            await Task.WhenAll(replicas.Select(r => WaitUntilReadyAsync(r.Process, r.BaseAddress, deadline.Token))
+                .Append(WaitUntilReadyAsync(_gateway, GatewayAddress, deadline.Token)));
+            await WaitUntilRoutedAsync(replicas, deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            var tails = Tails();
+            await DisposeAsync();
+            throw new InvalidOperationException($"The system topology did not start: {ex.Message}{Environment.NewLine}{tails}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Starts one more replica of <paramref name="service"/> and waits until it is ready and, when
+    /// <paramref name="waitUntilRouted"/>, until the gateway shows it healthy.
+    /// </summary>
+    public async Task<Replica> StartReplicaAsync(string service, bool waitUntilRouted = true)
+    {
+        var replica = Launch(service);
+        using var deadline = new CancellationTokenSource(_options.StartTimeout);
+        await WaitUntilReadyAsync(replica.Process, replica.BaseAddress, deadline.Token);
+        if (waitUntilRouted)
+        {
+            await WaitUntilRoutedAsync([replica], deadline.Token);
+        }
+
+        return replica;
+    }
+
+    /// <summary>SIGTERM, then waits for the process to drain and exit.</summary>
+    public async Task StopReplicaGracefullyAsync(Replica replica)
+    {
+        Forget(replica);
+        replica.Process.Terminate();
+        if (!await replica.Process.WaitForExitAsync(StopTimeout))
+        {
+            throw new InvalidOperationException($"{replica} did not exit within {StopTimeout.TotalSeconds} s of SIGTERM.{Environment.NewLine}{replica.Process.Tail()}");
+        }
+    }
+
+    /// <summary>SIGKILL: the replica dies without draining or deregistering.</summary>
+    public void KillReplica(Replica replica)
+    {
+        Forget(replica);
+        replica.Process.Kill();
+    }
+
+    /// <summary>The gateway's /metrics, parsed.</summary>
+    public async Task<MetricsSnapshot> MetricsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _probe.GetAsync(new Uri(GatewayAddress, "/metrics"), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return MetricsSnapshot.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>The gateway's destination id of <paramref name="replica"/>, once the gateway knows it.</summary>
+    public async Task<string?> DestinationIdAsync(Replica replica) =>
+        (await MetricsAsync()).Healthy(replica.Service).Keys.FirstOrDefault(replica.IsDestination);
+
+    /// <summary>The end of every process's output, for failure messages.</summary>
+    public string Tails(int lines = 25)
+    {
+        ChildProcess[] all;
+        lock (_gate)
+        {
+            all = [.. _all];
+        }
+
+        var text = new StringBuilder($"logs in {LogDirectory}{Environment.NewLine}");
+        foreach (var child in all)
+        {
+            text.Append(child.Tail(lines));
+        }
+
+        return text.ToString();
+    }
+
+    public Task DisposeAsync()
+    {
+        ChildProcess[] all;
+        lock (_gate)
+        {
+            all = [.. _all];
+            _all.Clear();
+            _running.Clear();
+        }
+
+        foreach (var child in all)
+        {
+            child.Kill();
+        }
+
+        foreach (var child in all)
+        {
+            child.Dispose();
+        }
+
+        _guard?.Dispose();
+        _gatewayClient?.Dispose();
+        _probe.Dispose();
+        _redis?.Dispose();
+        if (Environment.GetEnvironmentVariable("SCALABLEAPI_SYSTEM_KEEP") is not "1")
+        {
+            try
+            {
+                global::System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open: the OS cleans the temp folder later.
+            }
+        }
+
+        GC.SuppressFinalize(this);
+        return Task.CompletedTask;
+    }
+
+    private Replica Launch(string service)
+    {
+        int index;
+        lock (_gate)
+        {
+            index = _lastIndex.GetValueOrDefault(service) + 1;
+            _lastIndex[service] = index;
+        }
+
+        var project = "ScalableApi." + char.ToUpperInvariant(service[0]) + service[1..];
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var environment = CommonEnvironment(service);
+        environment["Discovery__Enabled"] = "true";
+        environment["Platform__DataDirectory"] = DataDirectory;
+        environment["Database__Provider"] = "sqlite";
+        environment["Database__ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, $"{service}.db")}";
+        var process = Start($"{service}-{index}", project, address, environment);
+        var replica = new Replica(service, index, address, process);
+        lock (_gate)
+        {
+            _running.Add(replica);
+        }
+
+        return replica;
+    }
+
+    private ChildProcess LaunchGateway() => Start(Gateway, "ScalableApi.Gateway", GatewayAddress, CommonEnvironment(Gateway));
+
+    private ChildProcess Start(string name, string project, Uri address, Dictionary<string, string?> environment)
+    {
+        var folder = ServiceBinaries.DirectoryOf(project);
+        var process = ChildProcess.Start(
+            name,
+            ServiceBinaries.DotnetHost,
+            [Path.Combine(folder, project + ".dll"), "--urls", address.GetLeftPart(UriPartial.Authority)],
+            folder,
+            environment,
+            LogDirectory);
+        _guard?.Watch(process.Id);
+        lock (_gate)
+        {
+            _all.Add(process);
+        }
+
+        return process;
+    }
+
+    /// <summary>What the AppHost gives every process, then this topology's extras for <paramref name="kind"/>.</summary>
+    private Dictionary<string, string?> CommonEnvironment(string kind)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            // The child listens where --urls says, and exports no telemetry the test did not ask for.
+            ["ASPNETCORE_URLS"] = null,
+            ["ASPNETCORE_HTTP_PORTS"] = null,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+            ["ConnectionStrings__redis"] = RedisConnectionString,
+            ["Auth__JwksUrl"] = new Uri(GatewayAddress, "/.well-known/jwks.json").ToString(),
+            ["Platform__DrainDelay"] = _options.DrainDelay.ToString("c", CultureInfo.InvariantCulture),
+        };
+        if (_options.Environment.TryGetValue(kind, out var extra))
+        {
+            foreach (var (key, value) in extra)
+            {
+                environment[key] = value;
+            }
+        }
+
+        return environment;
+    }
+
+    private async Task WaitUntilReadyAsync(ChildProcess process, Uri address, CancellationToken deadline)
+    {
+        var ready = new Uri(address, "/health/ready");
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited during start-up.");
+            }
+
+            try
+            {
+                using var response = await _probe.GetAsync(ready, deadline);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // One slow probe while the machine is busy starting everything.
+            }
+
+            await DelayOrThrowAsync($"{process.Name} was not ready at {ready}", deadline);
+        }
+    }
+
+    /// <summary>Until the gateway's metrics list every one of <paramref name="replicas"/> as a healthy destination.</summary>
+    private async Task WaitUntilRoutedAsync(IReadOnlyList<Replica> replicas, CancellationToken deadline)
+    {
+        while (true)
+        {
+            try
+            {
+                var metrics = await MetricsAsync(deadline);
+                if (replicas.All(r => metrics.Healthy(r.Service).Any(d => r.IsDestination(d.Key) && d.Value == 1)))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The gateway is busy; ask again.
+            }
+
+            await DelayOrThrowAsync($"the gateway did not route to every replica ({string.Join(", ", replicas)})", deadline);
+        }
+    }
+
+    private static async Task DelayOrThrowAsync(string what, CancellationToken deadline)
+    {
+        try
+        {
+            await Task.Delay(Poll.Interval, deadline);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Start-up deadline passed: {what}.");
+        }
+    }
+
+    private void Forget(Replica replica)
+    {
+        lock (_gate)
+        {
+            _running.Remove(replica);
+        }
+    }
+
+    /// <summary>
+    /// A shared redis-server (CI's, or a developer's) holds other topologies' registrations: each topology takes a
+    /// database of its own, so its gateway discovers only its replicas. An embedded Garnet is already private.
+    /// </summary>
+    private static string IsolatedRedis(string connectionString) =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestRedis.EnvironmentVariable))
+            ? connectionString
+            : $"{connectionString},defaultDatabase={Random.Shared.Next(1, 16)}";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
