@@ -255,7 +255,16 @@ public class SystemTopology : IAsyncLifetime
         return replica;
     }
 
-    private ChildProcess LaunchGateway() => Start(Gateway, "ScalableApi.Gateway", GatewayAddress, CommonEnvironment(Gateway));
+    private ChildProcess LaunchGateway()
+    {
+        var environment = CommonEnvironment(Gateway);
+        // Every test client shares one IP (loopback): raise the per-IP limit out of the way, as a load test
+        // would. The rate limits themselves are tested in the gateway's own suite.
+        environment["Gateway__RateLimits__AnonymousPerIp"] = "1000000";
+        environment["Gateway__RateLimits__SignedInPerUser"] = "1000000";
+        environment["Gateway__RateLimits__RegistrationsPerIp"] = "100000";
+        return Start(Gateway, "ScalableApi.Gateway", GatewayAddress, environment);
+    }
 
     private ChildProcess Start(string name, string project, Uri address, Dictionary<string, string?> environment)
     {
