@@ -12,6 +12,7 @@ public static class CatalogExtensions
         builder.AddDatabase(typeof(CatalogExtensions).Assembly);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<ProductCache>();
         return builder;
     }
 

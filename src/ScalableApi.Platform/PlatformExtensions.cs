@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
+using ScalableApi.Platform.Caching;
 using ScalableApi.Platform.Discovery;
 using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Health;
@@ -80,6 +81,10 @@ public static class PlatformExtensions
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<ServiceRegistry>();
         }
+
+        // In the platform rather than in each service: every service gets the same L1/L2/backplane set-up and metrics,
+        // and one that caches nothing pays nothing (the cache is created on first use).
+        builder.AddPlatformCaching(serviceName);
 
         builder.Services.AddOptions<DiscoveryOptions>().Bind(builder.Configuration.GetSection(DiscoveryOptions.SectionName));
         if (!string.IsNullOrWhiteSpace(redis) && builder.Configuration.GetValue<bool>($"{DiscoveryOptions.SectionName}:Enabled"))

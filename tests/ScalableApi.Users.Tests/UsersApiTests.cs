@@ -189,6 +189,20 @@ public abstract class UsersApiTests(UsersFactory factory)
     }
 
     [SkippableFact]
+    public async Task A_cached_public_profile_follows_patch_and_delete()
+    {
+        var user = await factory.NewUserAsync("Cached");
+        Assert.Equal("Cached", (await PublicAsync(user.Id))!.Name); // now in the cache
+        using var client = factory.CreateClient(user.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "Renamed" })).StatusCode);
+        Assert.Equal("Renamed", (await PublicAsync(user.Id))!.Name);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/users/{user.Id}")).StatusCode);
+        Assert.Null(await PublicAsync(user.Id));
+    }
+
+    [SkippableFact]
     public async Task Delete_removes_the_user_and_their_refresh_tokens()
     {
         var user = await factory.NewUserAsync();

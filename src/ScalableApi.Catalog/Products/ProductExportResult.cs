@@ -42,8 +42,8 @@ internal sealed class ProductExportResult(bool ndjson) : IResult
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ndjson ? NdjsonMediaType : "application/json; charset=utf-8";
-        PublicCaching.Apply(response);
         response.Headers[HeaderNames.Vary] = HeaderNames.Accept;
+        PublicCaching.Apply(httpContext);
 
         var body = response.BodyWriter;
         await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = jsonOptions.Encoder });

@@ -33,32 +33,38 @@ public static class ProductsApi
     }
 
     internal static async Task<Results<Ok<Page<Product>>, ValidationProblem>> ListProducts(
-        [AsParameters] ProductListQuery query, ProductStore store, HttpContext httpContext, CancellationToken cancellationToken)
+        [AsParameters] ProductListQuery query, ProductStore store, ProductCache cache, HttpContext httpContext, CancellationToken cancellationToken)
     {
         if (query.TryParse(out var filter) is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "One or more query parameters are not valid.");
         }
 
-        var (rows, hasMore) = await store.ListAsync(filter, ReadSource.NeedsPrimary(httpContext), cancellationToken);
+        // Signed-in callers (every writer is one) read the primary, past the cache: read-your-writes.
+        var (rows, hasMore) = ReadSource.NeedsPrimary(httpContext)
+            ? await store.ListAsync(filter, primary: true, cancellationToken)
+            : await cache.ListAsync(filter, cancellationToken);
         var next = hasMore ? KeysetCursor.Encode(rows[^1].Id) : null;
-        PublicCaching.Apply(httpContext.Response);
+        PublicCaching.Apply(httpContext);
         return TypedResults.Ok(new Page<Product>([.. rows.Select(r => r.ToProduct())], next));
     }
 
     internal static async Task<Results<Ok<Product>, StatusCodeHttpResult, NotFound>> GetProduct(
-        long id, ProductStore store, HttpContext httpContext, CancellationToken cancellationToken)
+        long id, ProductStore store, ProductCache cache, HttpContext httpContext, CancellationToken cancellationToken)
     {
         var (request, response) = (httpContext.Request, httpContext.Response);
-        var row = await store.GetAsync(id, ReadSource.NeedsPrimary(httpContext), cancellationToken);
+        var row = ReadSource.NeedsPrimary(httpContext)
+            ? await store.GetAsync(id, primary: true, cancellationToken)
+            : await cache.GetAsync(id, cancellationToken);
         if (row is null)
         {
             return TypedResults.NotFound();
         }
 
+        // The ETag comes from the cached row, so a matching If-None-Match is a 304 without a database query.
         var etag = row.ETag;
         response.Headers[HeaderNames.ETag] = etag;
-        PublicCaching.Apply(response);
+        PublicCaching.Apply(httpContext);
         if (ProductETag.NoneMatchHits(request.Headers.IfNoneMatch, etag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -70,20 +76,23 @@ public static class ProductsApi
     internal static ProductExportResult ExportProducts(HttpRequest request) => ProductExportResult.For(request);
 
     internal static async Task<Created<Product>> CreateProduct(
-        ProductRequest body, ProductStore store, HttpResponse response, CancellationToken cancellationToken)
+        ProductRequest body, ProductStore store, ProductCache cache, HttpResponse response, CancellationToken cancellationToken)
     {
         var row = await store.CreateAsync(body, cancellationToken);
+        await cache.WrittenAsync(row, cancellationToken);
         response.Headers[HeaderNames.ETag] = row.ETag;
         return TypedResults.Created(Location(row.Id), row.ToProduct());
     }
 
     internal static async Task<Results<Ok<Product>, NotFound, ProblemHttpResult>> ReplaceProduct(
-        long id, ProductRequest body, ProductStore store, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+        long id, ProductRequest body, ProductStore store, ProductCache cache, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var ifMatch = request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(request.Headers.IfMatch, id);
         var outcome = await store.ReplaceAsync(id, body, ifMatch, cancellationToken);
         if (outcome.Row is { } row)
         {
+            // Before the response: whoever reads next, on any replica, sees the new row.
+            await cache.WrittenAsync(row, cancellationToken);
             response.Headers[HeaderNames.ETag] = row.ETag;
             return TypedResults.Ok(row.ToProduct());
         }
@@ -92,10 +101,16 @@ public static class ProductsApi
     }
 
     internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(
-        long id, ProductStore store, HttpRequest request, CancellationToken cancellationToken)
+        long id, ProductStore store, ProductCache cache, HttpRequest request, CancellationToken cancellationToken)
     {
         var ifMatch = request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(request.Headers.IfMatch, id);
-        return await store.DeleteAsync(id, ifMatch, cancellationToken) switch
+        var outcome = await store.DeleteAsync(id, ifMatch, cancellationToken);
+        if (outcome == DeleteOutcome.Deleted)
+        {
+            await cache.DeletedAsync(id, cancellationToken);
+        }
+
+        return outcome switch
         {
             DeleteOutcome.Deleted => TypedResults.NoContent(),
             DeleteOutcome.PreconditionFailed => PreconditionFailed(),

@@ -7,13 +7,27 @@ namespace ScalableApi.Platform.Http;
 
 /// <summary>
 /// Cache-Control for public reads, so a CDN in front of the gateway can absorb read traffic: 30 s fresh, then
-/// served stale for up to 60 s while it revalidates (cheap with ETags).
+/// served stale for up to 60 s while it revalidates (cheap with ETags). A signed-in caller gets
+/// <c>private, no-store</c> instead: their reads promise read-your-writes, which no shared cache can keep.
 /// </summary>
 public static class PublicCaching
 {
     public const string CacheControl = "public, max-age=30, stale-while-revalidate=60";
 
-    public static void Apply(HttpResponse response) => response.Headers[HeaderNames.CacheControl] = CacheControl;
+    public const string PrivateCacheControl = "private, no-store";
+
+    /// <summary>
+    /// Public or private by whether the request is signed in, and <c>Vary: Authorization</c> because that makes
+    /// the response depend on the header: a CDN must not answer a signed-in request with a public copy.
+    /// </summary>
+    public static void Apply(HttpContext context)
+    {
+        var response = context.Response;
+        response.Headers[HeaderNames.CacheControl] = IsSignedIn(context) ? PrivateCacheControl : CacheControl;
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
+    }
+
+    public static bool IsSignedIn(HttpContext context) => context.User.Identity?.IsAuthenticated == true;
 
     /// <summary>
     /// Marks 200 responses of a public GET cacheable. Errors are not: a 404 for an item created a moment later,
@@ -26,7 +40,7 @@ public static class PublicCaching
             var inner = result is INestedHttpResult nested ? nested.Result : result;
             if (inner is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK })
             {
-                Apply(context.HttpContext.Response);
+                Apply(context.HttpContext);
             }
 
             return result;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Validation;
@@ -26,7 +27,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, UserRepository users, PasswordService passwords, AdminEmails admins, CancellationToken ct)
+        RegisterRequest request, UserRepository users, PasswordService passwords, AdminEmails admins, HybridCache cache, CancellationToken ct)
     {
         // The validator has accepted the fields; normalising cannot fail here.
         EmailAddress.TryNormalize(request.Email, out var email);
@@ -35,6 +36,8 @@ public static class AuthApi
         try
         {
             var user = await users.InsertAsync(email, request.Name!.Trim(), request.Age, role, hash, ct);
+            // SQLite reuses the id of a deleted last row, whose "not found" may still be cached.
+            await cache.RemoveByTagAsync(UsersApi.UserTag(user.Id), ct);
             return TypedResults.Created($"/api/users/{user.Id}", UserResponse.From(user));
         }
         catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Security;
@@ -33,11 +35,21 @@ public static class UsersApi
         return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
     }
 
-    public static async Task<Results<Ok<PublicUserResponse>, NotFound>> GetUser(long id, UserRepository users, CancellationToken ct) =>
-        await users.FindPublicAsync(id, ct) is { } user ? TypedResults.Ok(PublicUserResponse.From(user)) : TypedResults.NotFound();
+    /// <summary>Public profiles through the cache (tag <c>user:{id}</c>): PATCH and DELETE evict it on every replica.</summary>
+    public static async Task<Results<Ok<PublicUserResponse>, NotFound>> GetUser(long id, UserRepository users, HybridCache cache, CancellationToken ct) =>
+        await cache.GetOrCreateAsync(
+            UserTag(id),
+            (users, id),
+            static async (state, token) => await state.users.FindPublicAsync(state.id, token) is { } user ? PublicUserResponse.From(user) : null,
+            tags: [UserTag(id)],
+            cancellationToken: ct) is { } profile
+            ? TypedResults.Ok(profile)
+            : TypedResults.NotFound();
+
+    internal static string UserTag(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
 
     public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateUser(
-        long id, UpdateUserRequest request, ClaimsPrincipal principal, UserRepository users, PasswordService passwords, CancellationToken ct)
+        long id, UpdateUserRequest request, ClaimsPrincipal principal, UserRepository users, PasswordService passwords, HybridCache cache, CancellationToken ct)
     {
         if (!principal.IsSelfOrAdmin(id) || (request.HasRole && !principal.IsAdmin()))
         {
@@ -60,7 +72,14 @@ public static class UsersApi
             request.HasPassword ? passwords.Hash(request.Password!) : null);
         try
         {
-            return await users.UpdateAsync(id, changes, ct) is { } user ? TypedResults.Ok(UserResponse.From(user)) : TypedResults.NotFound();
+            if (await users.UpdateAsync(id, changes, ct) is not { } user)
+            {
+                return TypedResults.NotFound();
+            }
+
+            // Before the response: the next read of the profile, on any replica, sees the change.
+            await cache.RemoveByTagAsync(UserTag(id), ct);
+            return TypedResults.Ok(UserResponse.From(user));
         }
         catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))
         {
@@ -70,14 +89,20 @@ public static class UsersApi
 
     /// <summary>The user's posts and comments are removed by the content service on an event (a later issue).</summary>
     public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> DeleteUser(
-        long id, ClaimsPrincipal principal, UserRepository users, CancellationToken ct)
+        long id, ClaimsPrincipal principal, UserRepository users, HybridCache cache, CancellationToken ct)
     {
         if (!principal.IsSelfOrAdmin(id))
         {
             return TypedResults.Forbid();
         }
 
-        return await users.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        if (!await users.DeleteAsync(id, ct))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await cache.RemoveByTagAsync(UserTag(id), ct);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<Page<UserResponse>>, ValidationProblem>> ListUsers(

@@ -15,7 +15,10 @@ namespace ScalableApi.Catalog.Tests.Support;
 /// The platform's per-connection PRAGMAs are not counted: whether they are traced depends on whether the pool
 /// hands out a connection that already has the hook, which would make counts differ for no reason of ours.
 /// </summary>
-public sealed class StatementCountingSqliteFixture() : ServiceFactory<Program>(DatabaseEngine.Sqlite)
+public sealed class StatementCountingSqliteFixture() : StatementCountingSqliteFactory;
+
+/// <summary>The counting catalog on SQLite, to derive from when a test needs more settings (a Redis store, a shared database).</summary>
+public class StatementCountingSqliteFactory() : ServiceFactory<Program>(DatabaseEngine.Sqlite)
 {
     private long _statements;
     private long _readOpens;
@@ -48,7 +51,7 @@ public sealed class StatementCountingSqliteFixture() : ServiceFactory<Program>(D
         }
     }
 
-    private sealed class TracedDatabase(IDatabase inner, StatementCountingSqliteFixture owner) : IDatabase
+    private sealed class TracedDatabase(IDatabase inner, StatementCountingSqliteFactory owner) : IDatabase
     {
         public DatabaseEngine Engine => inner.Engine;
 

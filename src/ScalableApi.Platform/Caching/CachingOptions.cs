@@ -1,0 +1,46 @@
+namespace ScalableApi.Platform.Caching;
+
+/// <summary>
+/// Section <c>Caching</c>: how long entries live and how the cache behaves when Redis or the database is slow or
+/// down. Defaults favour availability: a slow Redis costs at most <see cref="DistributedCacheSoftTimeout"/> per
+/// read, and a failing database is hidden behind the last good value for up to <see cref="FailSafeMaxDuration"/>.
+/// </summary>
+public sealed class CachingOptions
+{
+    public const string SectionName = "Caching";
+
+    /// <summary>
+    /// Names the cache: the prefix of every key in Redis and of the backplane channel, and the <c>cache</c> label
+    /// of the metrics. Defaults to the service name, so services sharing one Redis never see each other's keys.
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>How long an entry is fresh (time-based invalidation; writes evict earlier).</summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A random extra up to this much per entry, so entries filled together do not expire together.</summary>
+    public TimeSpan JitterMaxDuration { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Serve an expired value when refreshing it fails (database down), for at most this long.</summary>
+    public bool FailSafe { get; set; } = true;
+
+    public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>After a failed refresh, the stale value is reused this long before the factory is tried again.</summary>
+    public TimeSpan FailSafeThrottleDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When a stale value exists, a database query slower than this answers with the stale value instead.</summary>
+    public TimeSpan FactorySoftTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A Redis read slower than this is skipped (the database answers); a write goes on in the background.</summary>
+    public TimeSpan DistributedCacheSoftTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A Redis operation slower than this is abandoned.</summary>
+    public TimeSpan DistributedCacheHardTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a Redis error, Redis (L2) is not tried again for this long: no timeout on every request.</summary>
+    public TimeSpan DistributedCacheCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>After a backplane error, the backplane is not tried again for this long.</summary>
+    public TimeSpan BackplaneCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
+}

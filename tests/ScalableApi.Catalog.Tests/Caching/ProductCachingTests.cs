@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dapper;
+using ScalableApi.Catalog.Products;
+using ScalableApi.Catalog.Tests.Support;
+
+namespace ScalableApi.Catalog.Tests.Caching;
+
+/// <summary>
+/// The product cache on real replicas and a real Redis-protocol store (redis-server when CI names one, else
+/// embedded Garnet): single flight, invalidation through the backplane, list versions, HTTP caching, and
+/// availability when the store goes away. The cache does not depend on the engine, so SQLite shows it.
+/// </summary>
+public sealed class ProductCachingTests
+{
+    [Fact]
+    public async Task Concurrent_gets_of_a_cold_product_make_one_database_query()
+    {
+        using var store = TestRedis.Start();
+        var replicas = await CachedCatalog.StartAsync(store, 1);
+        try
+        {
+            var catalog = replicas[0];
+            var id = await InsertBehindTheCacheAsync(catalog, "Cold lamp");
+            using var client = catalog.CreateClient();
+
+            var before = catalog.Statements;
+            var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.GetAsync($"/api/products/{id}")));
+
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            Assert.Equal(1, catalog.Statements - before);
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
+    [Fact]
+    public async Task A_write_on_one_replica_is_seen_by_every_read_on_every_replica()
+    {
+        using var store = TestRedis.Start();
+        var replicas = await CachedCatalog.StartAsync(store, 2);
+        try
+        {
+            var (a, b) = (replicas[0], replicas[1]);
+            var (created, _) = await a.CreateAsync("Old name");
+            using var readA = a.CreateClient();
+            using var readB = b.CreateClient();
+            // Both replicas hold the product in memory before the write.
+            Assert.Equal("Old name", (await readA.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+            Assert.Equal("Old name", (await readB.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+
+            using var admin = a.CreateClient(a.Tokens.Admin());
+            using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("New name")))
+            {
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            }
+
+            // The writer sees its write at once. The backplane is Redis pub/sub, so B drops its copy a moment
+            // (milliseconds) after the PUT returns: wait for that with a deadline, then no read may go back.
+            Assert.Equal("New name", (await readA.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+            await EventuallyAsync(async () => (await readB.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name == "New name");
+            for (var i = 0; i < 20; i++)
+            {
+                var product = await (i % 2 == 0 ? readA : readB).GetFromJsonAsync<Product>($"/api/products/{created.Id}");
+                Assert.Equal("New name", product!.Name);
+            }
+
+            // A delete evicts the product by its tag on both replicas.
+            using (var delete = await admin.DeleteAsync($"/api/products/{created.Id}"))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+            }
+
+            await EventuallyAsync(async () => (await readB.GetAsync($"/api/products/{created.Id}")).StatusCode == HttpStatusCode.NotFound);
+            foreach (var client in new[] { readA, readB, readA, readB })
+            {
+                using var gone = await client.GetAsync($"/api/products/{created.Id}");
+                Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            }
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_product_appears_in_the_next_list_page_on_every_replica()
+    {
+        using var store = TestRedis.Start();
+        var replicas = await CachedCatalog.StartAsync(store, 2);
+        try
+        {
+            var (a, b) = (replicas[0], replicas[1]);
+            await a.CreateAsync("First");
+            using var readA = a.CreateClient();
+            using var readB = b.CreateClient();
+            Assert.Single((await readA.PageAsync("/api/products?limit=10")).Items);
+            Assert.Single((await readB.PageAsync("/api/products?limit=10")).Items);
+
+            var (second, _) = await a.CreateAsync("Second");
+
+            // The version moved on: A at once, B as soon as the backplane message arrives.
+            await EventuallyAsync(async () => (await readB.PageAsync("/api/products?limit=10")).Items.Count == 2);
+            foreach (var client in new[] { readA, readB })
+            {
+                var page = await client.PageAsync("/api/products?limit=10");
+                Assert.Equal([second.Id, second.Id - 1], page.Items.Select(p => p.Id));
+            }
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
+    [Fact]
+    public async Task Reads_and_writes_keep_working_when_the_store_goes_down()
+    {
+        var store = TestRedis.StartEmbedded();
+        var storeRunning = true;
+        var replicas = await CachedCatalog.StartAsync(store, 1);
+        try
+        {
+            var catalog = replicas[0];
+            var (created, _) = await catalog.CreateAsync("Survivor");
+            using var anonymous = catalog.CreateClient();
+            using var admin = catalog.CreateClient(catalog.Tokens.Admin());
+            Assert.Equal("Survivor", (await anonymous.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+
+            store.Dispose();
+            storeRunning = false;
+
+            var cold = await InsertBehindTheCacheAsync(catalog, "Never cached");
+            foreach (var url in new[] { $"/api/products/{created.Id}", $"/api/products/{cold}", "/api/products?limit=5" })
+            {
+                using var response = await anonymous.GetAsync(url);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("Still here")))
+            {
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            }
+
+            using (var post = await admin.PostAsJsonAsync("/api/products", CatalogClient.Body("Born offline")))
+            {
+                Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+            }
+
+            Assert.Equal("Still here", (await anonymous.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+            Assert.Contains((await anonymous.PageAsync("/api/products?limit=5")).Items, p => p.Name == "Born offline");
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+            if (storeRunning)
+            {
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_cached_product_answers_if_none_match_with_304_without_the_database()
+    {
+        using var store = TestRedis.Start();
+        var replicas = await CachedCatalog.StartAsync(store, 1);
+        try
+        {
+            var catalog = replicas[0];
+            var (created, etag) = await catalog.CreateAsync("Tagged");
+            using var client = catalog.CreateClient();
+            using (var warm = await client.GetAsync($"/api/products/{created.Id}"))
+            {
+                Assert.Equal(etag, warm.Headers.ETag?.ToString());
+            }
+
+            var before = catalog.Statements;
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{created.Id}");
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            using var response = await client.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+            Assert.Equal(etag, response.Headers.ETag?.ToString());
+            Assert.Equal(0, catalog.Statements - before);
+
+            var metrics = await client.GetStringAsync("/metrics");
+            Assert.Contains($"cache_requests_total{{cache=\"{catalog.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
+            Assert.Contains("cache_backplane_messages_total{", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, "public, max-age=30, stale-while-revalidate=60")]
+    [InlineData(true, "no-store, private")] // as HttpClient formats "private, no-store"
+    public async Task Anonymous_reads_are_public_and_signed_in_reads_private(bool signedIn, string cacheControl)
+    {
+        using var store = TestRedis.Start();
+        var replicas = await CachedCatalog.StartAsync(store, 1);
+        try
+        {
+            var catalog = replicas[0];
+            var (created, _) = await catalog.CreateAsync("Headers");
+            using var client = catalog.CreateClient(signedIn ? catalog.Tokens.Create(7, "user") : null);
+
+            foreach (var url in new[] { $"/api/products/{created.Id}", "/api/products?limit=5" })
+            {
+                using var response = await client.GetAsync(url);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(cacheControl, response.Headers.CacheControl?.ToString());
+                Assert.Contains("Authorization", response.Headers.Vary);
+            }
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A product written straight to the database, so no cache has seen it.</summary>
+    private static async Task<long> InsertBehindTheCacheAsync(ServiceFactory<Program> catalog, string name)
+    {
+        await using var connection = await catalog.OpenDatabaseAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO products (name, description, price_cents, stock, created_at, updated_at) VALUES (@Name, '', 100, 1, 0, 0) RETURNING id",
+            new { Name = name });
+    }
+}
