@@ -15,6 +15,12 @@ public sealed class CatalogReplicaCrashTests(SystemTopology topology, ITestOutpu
     private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(5);
 
+    // PRODUCT BUG (intermittent, about 1 run in 4 here): a request whose response the killed replica had already
+    // begun (status and headers forwarded, chunked body cut off) reaches the client as a truncated 200
+    // ("Error while copying content to a stream"); the gateway logs ForwarderError.ResponseBodyDestination, which
+    // RetryOnAnotherDestinationMiddleware rightly cannot retry once the response has started. Seen on
+    // GET /api/products?limit=10 (streamed list). Fix belongs in src/: e.g. the gateway buffering small idempotent
+    // responses before committing them, or the catalog sending short bodies with Content-Length in one write.
     [Fact]
     public async Task Killing_one_of_two_catalog_replicas_during_continuous_reads_fails_no_request()
     {

@@ -96,7 +96,7 @@ public class SystemTopology : IAsyncLifetime
         {
             _guard = new OrphanGuard(Directory);
             _redis = TestRedis.Start();
-            RedisConnectionString = IsolatedRedis(_redis.ConnectionString);
+            RedisConnectionString = await IsolatedRedisAsync(_redis.ConnectionString);
             _gatewayClient = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             {
                 BaseAddress = GatewayAddress,
@@ -385,13 +385,29 @@ public class SystemTopology : IAsyncLifetime
     }
 
     /// <summary>
-    /// A shared redis-server (CI's, or a developer's) holds other topologies' registrations: each topology takes a
-    /// database of its own, so its gateway discovers only its replicas. An embedded Garnet is already private.
+    /// A shared redis-server (CI's, or a developer's) would mix this topology's registrations and cache entries with
+    /// those of earlier topologies (a killed replica stays registered for its TTL; a cached product of another
+    /// SQLite file would be served). Each topology takes one of databases 1–15 and empties it first; database 0,
+    /// which the other test projects use, is never touched. An embedded Garnet is private already.
     /// </summary>
-    private static string IsolatedRedis(string connectionString) =>
-        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestRedis.EnvironmentVariable))
-            ? connectionString
-            : $"{connectionString},defaultDatabase={Random.Shared.Next(1, 16)}";
+    private static async Task<string> IsolatedRedisAsync(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestRedis.EnvironmentVariable)))
+        {
+            return connectionString;
+        }
+
+        var database = Random.Shared.Next(1, 16);
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(connectionString);
+        options.AllowAdmin = true;
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            await redis.GetServer(endpoint).FlushDatabaseAsync(database);
+        }
+
+        return $"{connectionString},defaultDatabase={database}";
+    }
 
     private static int FreePort()
     {
