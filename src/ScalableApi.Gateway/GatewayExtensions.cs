@@ -7,6 +7,7 @@ using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
+using ScalableApi.Platform.Http;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
 
@@ -97,7 +98,10 @@ public static class GatewayExtensions
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
-        });
+        })
+            // Proxied bodies pass through as they arrive (an upstream's Content-Length, if any, is copied); holding
+            // them back would only add a copy, and a large export would wait for the cap before moving.
+            .StreamsResponse();
         return app;
     }
 

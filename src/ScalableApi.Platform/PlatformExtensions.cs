@@ -15,6 +15,7 @@ using ScalableApi.Platform.Discovery;
 using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Health;
 using ScalableApi.Platform.Hosting;
+using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Observability;
 using ScalableApi.Platform.Security;
 using StackExchange.Redis;
@@ -42,6 +43,7 @@ public static class PlatformExtensions
         var platform = builder.Configuration.GetSection(PlatformOptions.SectionName).Get<PlatformOptions>() ?? new PlatformOptions();
 
         builder.Services.AddOptions<OverloadOptions>().Bind(builder.Configuration.GetSection(OverloadOptions.SectionName));
+        builder.Services.AddOptions<ResponseBufferingOptions>().Bind(builder.Configuration.GetSection(ResponseBufferingOptions.SectionName));
         builder.AddPlatformLogging(serviceName);
         builder.AddPlatformTelemetry(serviceName);
 
@@ -103,6 +105,12 @@ public static class PlatformExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UsePlatformSecurityHeaders();
         app.UsePlatformRequestLogging();
+        // Outside the exception handler and status-code pages, so their problem+json answers get a length too.
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResponseBufferingOptions>>().Value is { Enabled: true, MaxBufferedBytes: > 0 })
+        {
+            app.UseMiddleware<BufferedResponseMiddleware>();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

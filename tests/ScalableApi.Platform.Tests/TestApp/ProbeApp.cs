@@ -2,10 +2,12 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 using ScalableApi.Testing;
@@ -23,11 +25,14 @@ public sealed class ProbeApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TestDatabase _database;
 
-    private ProbeApp(WebApplication app, TestDatabase database, TestTokens tokens)
+    private readonly bool _kestrel;
+
+    private ProbeApp(WebApplication app, TestDatabase database, TestTokens tokens, bool kestrel)
     {
         _app = app;
         _database = database;
         Tokens = tokens;
+        _kestrel = kestrel;
     }
 
     public TestTokens Tokens { get; }
@@ -40,12 +45,24 @@ public sealed class ProbeApp : IAsyncDisposable
     /// <summary>Begins a graceful stop (as SIGTERM would) without waiting for it.</summary>
     public Task StopAsync() => _app.StopAsync();
 
-    public static async Task<ProbeApp> StartAsync(string environment = "Production", IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the probe service in memory, or with <paramref name="kestrel"/> on a real loopback Kestrel server
+    /// (when the test is about HTTP framing: Content-Length or chunked, which the in-memory server does not do).
+    /// </summary>
+    public static async Task<ProbeApp> StartAsync(string environment = "Production", IDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         var database = TestDatabase.CreateSqlite();
         var tokens = new TestTokens();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Configuration["Database:ConnectionString"] = database.ConnectionString;
         builder.Configuration["Platform:DrainDelay"] = "00:00:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -70,19 +87,44 @@ public sealed class ProbeApp : IAsyncDisposable
         probe.MapGet("/admin", () => TypedResults.Ok()).RequireAuthorization(AuthorizationPolicies.Admin);
         probe.MapGet("/slow", async (ProbeGate gate) => TypedResults.Ok(await gate.PassAsync()));
         probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
+        MapResponseProbes(probe);
         await app.StartAsync();
-        return new ProbeApp(app, database, tokens);
+        return new ProbeApp(app, database, tokens, kestrel);
     }
 
     public HttpClient CreateClient(string? token = null)
     {
-        var client = _app.GetTestClient();
+        var client = _kestrel ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) } : _app.GetTestClient();
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         return client;
+    }
+
+    /// <summary>Bodies of every shape the response buffering has to get right.</summary>
+    private static void MapResponseProbes(RouteGroupBuilder probe)
+    {
+        // A JSON string of n characters: small ones are sent whole, large ones stream.
+        probe.MapGet("/sized/{n:int}", (int n) => TypedResults.Ok(new string('x', n)));
+        probe.MapMethods("/head/{id:long}", [HttpMethods.Get, HttpMethods.Head], (long id) => TypedResults.Ok(new { id, text = "same length either way" }));
+        probe.MapGet("/not-modified", () => TypedResults.StatusCode(StatusCodes.Status304NotModified));
+        probe.MapGet("/empty", () => TypedResults.Ok());
+        probe.MapGet("/half-then-boom", async (HttpResponse response) =>
+        {
+            response.ContentType = "application/json";
+            await response.WriteAsync("{\"partial\":");
+            throw new InvalidOperationException("failed half-way through the body");
+        });
+        // Opted out: the first part reaches the client while the endpoint still waits at the gate.
+        probe.MapGet("/stream", async (HttpResponse response, ProbeGate gate) =>
+        {
+            await response.WriteAsync("first;");
+            await response.Body.FlushAsync();
+            await gate.PassAsync();
+            await response.WriteAsync("second");
+        }).StreamsResponse();
     }
 
     public async ValueTask DisposeAsync()
