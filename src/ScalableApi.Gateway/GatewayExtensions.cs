@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.Discovery;
+using ScalableApi.Gateway.Health;
 using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
 using ScalableApi.Platform.Http;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
 
@@ -33,6 +35,12 @@ public static class GatewayExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryWatcher>());
         }
 
+        // Passive health that honours each cluster's ReactivationPeriod (see ConsecutiveTransportFailuresHealthPolicy);
+        // YARP's TransportFailureRate stays selectable, with its detection window configurable.
+        var passiveHealth = builder.Configuration.GetSection(PassiveHealthOptions.SectionName);
+        builder.Services.AddOptions<PassiveHealthOptions>().Bind(passiveHealth);
+        builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(passiveHealth.GetSection("TransportFailureRate"));
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveTransportFailuresHealthPolicy>();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms => transforms.AddResponseTransform(RetryOnAnotherDestinationMiddleware.SuppressOverloadedBody));
         // Routes name a per-route "Timeout"; the middleware enforces it and answers 504 problem+json.

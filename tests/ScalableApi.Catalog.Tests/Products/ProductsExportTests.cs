@@ -63,6 +63,27 @@ public abstract class ProductsExportTests(ServiceFactory<Program> factory)
         }
     }
 
+    [SkippableFact]
+    public async Task Reads_are_sent_whole_with_a_length_while_the_export_streams()
+    {
+        var created = await CreateSomeAsync();
+        using var client = factory.CreateClient();
+
+        // A replica killed mid-response must not leave the gateway with half a body: short reads go out sized.
+        foreach (var path in new[] { $"/api/products/{created[0].Id}", "/api/products?limit=10", "/api/products/999999999" })
+        {
+            using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+            var declared = response.Content.Headers.ContentLength;
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(body.Length > 0, path);
+            Assert.Equal(body.Length, declared);
+        }
+
+        using var export = await client.GetAsync("/api/products/export", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Null(export.Content.Headers.ContentLength); // written as rows are read (memory bound: ProductsExportMemoryTests)
+    }
+
     private async Task<List<Product>> CreateSomeAsync()
     {
         var created = new List<Product>();
