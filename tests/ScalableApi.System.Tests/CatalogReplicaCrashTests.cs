@@ -15,12 +15,13 @@ public sealed class CatalogReplicaCrashTests(SystemTopology topology, ITestOutpu
     private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(5);
 
-    // PRODUCT BUG (intermittent, about 1 run in 4 here): a request whose response the killed replica had already
-    // begun (status and headers forwarded, chunked body cut off) reaches the client as a truncated 200
-    // ("Error while copying content to a stream"); the gateway logs ForwarderError.ResponseBodyDestination, which
-    // RetryOnAnotherDestinationMiddleware rightly cannot retry once the response has started. Seen on
-    // GET /api/products?limit=10 (streamed list). Fix belongs in src/: e.g. the gateway buffering small idempotent
-    // responses before committing them, or the catalog sending short bodies with Content-Length in one write.
+    // A request whose response the killed replica had already begun (status and headers forwarded, chunked body
+    // cut off) used to reach the client as a truncated 200 ("Error while copying content to a stream"; the gateway
+    // logged ForwarderError.ResponseBodyDestination, not retryable once the response has started): about 1 run in 4,
+    // on GET /api/products?limit=10. Fixed at the source: services send bodies up to 64 KiB whole, with
+    // Content-Length, in one write (Platform/Http/BufferedResponseMiddleware), so a response is either in the
+    // kernel's socket buffer when the process dies (it still arrives) or not begun (retried on the other replica).
+    // Passive health ejects the victim after 3 transport failures in a row (ConsecutiveTransportFailures).
     [Fact]
     public async Task Killing_one_of_two_catalog_replicas_during_continuous_reads_fails_no_request()
     {
