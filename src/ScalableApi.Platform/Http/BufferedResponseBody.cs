@@ -9,7 +9,7 @@ namespace ScalableApi.Platform.Http;
 
 /// <summary>
 /// The response body while <see cref="BufferedResponseMiddleware"/> holds it back. Writes land in one array rented
-/// from the shared pool (a larger one is rented as the body grows, up to the cap); <see cref="CommitAsync"/> then
+/// from the shared pool (a larger one is rented as the body grows); <see cref="CommitAsync"/> then
 /// sends it with <c>Content-Length</c> in a single write. It becomes a pass-through to the server's writer (what was
 /// buffered first, then every write as it comes, chunked) when the body passes the cap, the endpoint carries
 /// <see cref="StreamingResponseMetadata"/>, the app sized the body itself, or it disables buffering or sends a file.
@@ -42,9 +42,6 @@ internal sealed class BufferedResponseBody(HttpContext context, IHttpResponseBod
         Buffering,
         Streaming,
     }
-
-    /// <summary>Bytes held back so far (0 once committed or streaming).</summary>
-    public int BufferedBytes => _mode == Mode.Buffering ? _length : 0;
 
     // ---- PipeWriter: what minimal APIs, Results and WriteAsJsonAsync write to ----
 
