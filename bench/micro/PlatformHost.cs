@@ -18,13 +18,27 @@ namespace ScalableApi.Bench.Micro;
 /// </summary>
 internal static class PlatformHost
 {
-    public static IServiceProvider Build(ISigningKeySource? keys = null)
+    public const string FusionLogOverrideKey = "Serilog:MinimumLevel:Override:ZiggyCreatures.Caching.Fusion";
+
+    /// <summary>
+    /// FusionCache 2.9 logs every operation's call and return at Information (upstream issue
+    /// ZiggyCreatures/FusionCache#584), which the platform's Serilog set-up writes to stdout. The fix is one line
+    /// of configuration, <c>Serilog__MinimumLevel__Override__ZiggyCreatures.Caching.Fusion=Warning</c> (Serilog reads
+    /// its configuration before the platform's levels, and overrides survive them); <paramref name="quietFusionLogs"/>
+    /// applies it so the cache benchmarks can show both.
+    /// </summary>
+    public static IServiceProvider Build(ISigningKeySource? keys = null, bool quietFusionLogs = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,
             Args = [],
         });
+        if (quietFusionLogs)
+        {
+            builder.Configuration[FusionLogOverrideKey] = "Warning";
+        }
+
         if (keys is not null)
         {
             // AddPlatform registers its JWKS source with TryAdd: this one wins.
