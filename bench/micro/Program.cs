@@ -13,7 +13,10 @@ internal static class BenchmarkEntryPoint
     private static void Main(string[] args)
     {
         var jobGiven = args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
-        var config = jobGiven ? DefaultConfig.Instance : DefaultConfig.Instance.AddJob(Job.ShortRun);
+        // BenchmarkDotNet builds a boilerplate project first; on a busy shared machine its default 2-minute build
+        // timeout is not enough.
+        IConfig config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10));
+        config = jobGiven ? config : config.AddJob(Job.ShortRun);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntryPoint).Assembly).Run(args, config);
     }
 }
