@@ -25,11 +25,15 @@ internal static class ObservabilityExtensions
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(
             (services, logger) => logger
-                .ReadFrom.Configuration(builder.Configuration)
+                // Defaults first, then configuration (`Serilog:MinimumLevel:…`), so an operator's setting wins.
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                // FusionCache logs every cache operation at Information: four lines per cached read, ~27 KB and a
+                // tenth of a millisecond on the hot path (bench/results/2026-11-27/micro.md). Its warnings stay.
+                .MinimumLevel.Override("ZiggyCreatures.Caching.Fusion", LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Service", serviceName)
                 .WriteTo.Console(new RenderedCompactJsonFormatter()),
