@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Prometheus;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
@@ -22,7 +23,7 @@ public sealed class GatewayMetrics
         "gateway_upstream_retries_total", "Idempotent requests retried on another destination.", "cluster");
 
     private static readonly Counter EjectionsCounter = Metrics.CreateCounter(
-        "gateway_upstream_ejections_total", "Failed attempts that found their destination ejected by passive health checks.", "cluster", "destination");
+        "gateway_upstream_ejections_total", "Times passive health checks ejected a destination (failed attempts that found it ejected, counted once per ejection).", "cluster", "destination");
 
     private static readonly Gauge HealthyGauge = Metrics.CreateGauge(
         "gateway_upstream_healthy", "1 when a destination receives traffic, 0 when health checks exclude it.", "cluster", "destination");
@@ -45,7 +46,20 @@ public sealed class GatewayMetrics
 
     public void Retry(string cluster) => RetriesCounter.WithLabels(cluster).Inc();
 
-    public void Ejection(string cluster, string destination) => EjectionsCounter.WithLabels(cluster, destination).Inc();
+    // Per destination: was it ejected when last seen? An ejection is counted on the way in, once, however many
+    // concurrent attempts fail against it; the mark clears when an attempt finds it back in service.
+    private readonly ConditionalWeakTable<DestinationState, StrongBox<int>> _ejected = [];
+
+    /// <summary>After an attempt on <paramref name="destination"/>: counts an ejection when passive health newly shows it.</summary>
+    public void PassiveHealthSeen(string cluster, DestinationState destination)
+    {
+        var ejected = destination.Health.Passive == DestinationHealth.Unhealthy ? 1 : 0;
+        var seen = _ejected.GetValue(destination, static _ => new StrongBox<int>());
+        if (Volatile.Read(ref seen.Value) != ejected && Interlocked.Exchange(ref seen.Value, ejected) == 0 && ejected == 1)
+        {
+            EjectionsCounter.WithLabels(cluster, destination.DestinationId).Inc();
+        }
+    }
 
     public void RateLimitRejection(string policy) => RateLimitRejectionsCounter.WithLabels(policy).Inc();
 

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace ScalableApi.Gateway.Observability;
 
 /// <summary>
 /// Records every attempt to reach a destination (a retried request counts twice, once per destination):
-/// outcome by status class, latency, and a passive-health ejection when this attempt tipped the destination
-/// into unhealthy.
+/// outcome by status class, latency, and a passive-health ejection the first time an attempt finds the
+/// destination ejected.
 /// </summary>
 public sealed class UpstreamMetricsMiddleware(RequestDelegate next, GatewayMetrics metrics)
 {
@@ -25,10 +24,7 @@ public sealed class UpstreamMetricsMiddleware(RequestDelegate next, GatewayMetri
         var cluster = proxy.Cluster.Config.ClusterId;
         var statusClass = context.GetForwarderErrorFeature() is not null ? "error" : StatusClass(context.Response.StatusCode);
         metrics.UpstreamRequest(cluster, destination.DestinationId, statusClass, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        if (statusClass == "error" && destination.Health.Passive == DestinationHealth.Unhealthy)
-        {
-            metrics.Ejection(cluster, destination.DestinationId);
-        }
+        metrics.PassiveHealthSeen(cluster, destination);
     }
 
     private static string StatusClass(int status) => status switch

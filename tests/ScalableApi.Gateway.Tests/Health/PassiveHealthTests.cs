@@ -51,16 +51,22 @@ public sealed class PassiveHealthTests : IAsyncLifetime
     {
         await using var gateway = Gateway(policy, reactivation: TimeSpan.FromMinutes(10));
         using var client = gateway.CreateClient();
+        var ejectionsBefore = await EjectionsAsync(client);
 
         await SendUntilAsync(client, () => PassiveHealth(gateway) == DestinationHealth.Unhealthy);
         var flakyRequests = _flaky.Requests;
 
+        // Concurrent requests too: none of them reaches the ejected replica, and the ejection is counted once.
         for (var i = 0; i < 20; i++)
         {
             Assert.Equal($"live:{i}", await GetAsync(client, i));
         }
 
+        var concurrent = await Task.WhenAll(Enumerable.Range(100, 16).Select(i => GetAsync(client, i)));
+        Assert.All(concurrent, body => Assert.StartsWith("live:", body, StringComparison.Ordinal));
+
         Assert.Equal(flakyRequests, _flaky.Requests);
+        Assert.Equal(ejectionsBefore + 1, await EjectionsAsync(client));
     }
 
     [Theory]
@@ -109,6 +115,14 @@ public sealed class PassiveHealthTests : IAsyncLifetime
             var body = await GetAsync(client, i);
             seen?.Invoke(body);
         }
+    }
+
+    private static async Task<double> EjectionsAsync(HttpClient client)
+    {
+        const string Series = "gateway_upstream_ejections_total{cluster=\"catalog\",destination=\"flaky\"} ";
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(Series, StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[Series.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<string> GetAsync(HttpClient client, int id)
