@@ -19,8 +19,8 @@ internal static class Chart
         var plots = new List<Plot>();
         if (medians.Count > 0)
         {
-            plots.Add(Bars(medians, m => m.Rps, "req/s (median)", "Throughput per scenario and system"));
-            plots.Add(Bars(medians, m => m.P99Ms, "p99 latency, ms (median)", "p99 latency per scenario and system"));
+            plots.Add(Bars(medians, m => m.Rps, v => v.ToString("N0", CultureInfo.InvariantCulture), "req/s (median)", "Throughput per scenario and system"));
+            plots.Add(Bars(medians, m => m.P99Ms, v => v.ToString("0", CultureInfo.InvariantCulture), "p99 latency, ms (median)", "p99 latency per scenario and system"));
         }
 
         if (scaling.Count > 0)
@@ -28,8 +28,9 @@ internal static class Chart
             plots.Add(Scaling(scaling));
         }
 
-        var multiplot = new Multiplot();
-        foreach (var plot in plots)
+        // A new Multiplot holds one empty plot: start it with ours.
+        var multiplot = new Multiplot(plots[0]);
+        foreach (var plot in plots.Skip(1))
         {
             multiplot.AddPlot(plot);
         }
@@ -38,7 +39,7 @@ internal static class Chart
         return true;
     }
 
-    private static Plot Bars(IReadOnlyList<Median> medians, Func<Median, double> value, string axis, string title)
+    private static Plot Bars(IReadOnlyList<Median> medians, Func<Median, double> value, Func<double, string> label, string axis, string title)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -57,6 +58,8 @@ internal static class Chart
                 {
                     Position = position,
                     Value = value(m),
+                    // The ceiling dwarfs everything on a linear axis: the figure on each bar keeps small ones readable.
+                    Label = label(value(m)),
                     FillColor = palette.GetColor(Array.IndexOf(systems, m.System)),
                     Size = 0.9,
                 });
@@ -72,9 +75,9 @@ internal static class Chart
         plot.Axes.Margins(bottom: 0);
         plot.YLabel(axis);
         plot.Title(title);
-        plot.ShowLegend(
-            systems.Select((s, i) => new LegendItem { LabelText = s, FillColor = palette.GetColor(i) }),
-            Alignment.UpperRight);
+        plot.Legend.ManualItems.AddRange(systems.Select((s, i) => new LegendItem { LabelText = s, FillColor = palette.GetColor(i) }));
+        // Outside the data area: tall bars never hide behind it.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
