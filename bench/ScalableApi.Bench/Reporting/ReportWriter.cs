@@ -167,7 +167,7 @@ internal static class ReportWriter
             md.AppendLine(CultureInfo.InvariantCulture, $"{wrk.Requests:N0} requests in {wrk.DurationUs / 1e6:0} s ({Targets.Rps(wrk.Rps)} req/s, p50 {Targets.Ms(wrk.P50Us / 1000.0)} ms, p99 {Targets.Ms(wrk.P99Us / 1000.0)} ms); "
                 + $"non-2xx {wrk.Non2xx}, socket errors {wrk.SocketErrors}: **{(soak.NoFailures && soak.ReachedTarget ? Targets.Pass : Targets.Miss)}** (zero failed responses{(soak.ReachedTarget ? "" : ", target not reached")}).");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"Working set (RSS from /proc) after a {soak.WarmupSeconds:0} s warm-up, growth to the end (< {SoakReport.GrowthLimitPercent:0} %): **{(soak.GrowthWithinLimit ? Targets.Pass : Targets.Miss)}**. Thread-pool queue: `dotnet_thread_pool_queue_length` from each .NET process's /metrics (the runtime's `System.Runtime` meter).");
+            md.AppendLine(CultureInfo.InvariantCulture, $"Working set (RSS from /proc) after a {soak.WarmupSeconds:0} s warm-up, growth to the end (< {SoakReport.GrowthLimitPercent:0} %): **{(soak.GrowthWithinLimit ? Targets.Pass : Targets.Miss)}**. Thread-pool queue: `system_runtime_dotnet_thread_pool_queue_length` from each .NET process's /metrics (the runtime's `System.Runtime` meter).");
             md.AppendLine();
             md.AppendLine("| process | RSS after warm-up MB | RSS at end MB | max MB | growth | max thread-pool queue |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|");
