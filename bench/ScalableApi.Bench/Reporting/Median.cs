@@ -14,7 +14,7 @@ internal sealed record Median(
     int? Replicas = null)
 {
     /// <summary>A read scenario must answer every request with 2xx/3xx and lose no connection.</summary>
-    public bool Failed => Catalogue.Scenario(Scenario).IsRead && (Non2xx > 0 || SocketErrors > 0);
+    public bool Failed => Catalogue.Scenario(Scenario).IsRead && (Non2xx > 0 || SocketErrors > 0 || Rps == 0);
 
     public static IReadOnlyList<Median> Of(IEnumerable<RawRun> runs) =>
         [.. runs.GroupBy(r => (r.System, r.Scenario, r.Connections, r.Replicas))

@@ -127,7 +127,10 @@ internal static class ReportWriter
             foreach (var m in medians)
             {
                 var flag = m.Failed ? " **FAILED**" : "";
-                md.AppendLine(CultureInfo.InvariantCulture, $"| ({m.Scenario}) | {m.System} | {m.Connections} | {Targets.Rps(m.Rps)} | {Targets.Ms(m.P50Ms)} | {Targets.Ms(m.P99Ms)} | {m.Non2xx}{flag} | {m.SocketErrors} | {m.Runs} |");
+                // No response completed within the run (e.g. logins slower than the run is long): no latency to show.
+                var p50 = m.Rps > 0 ? Targets.Ms(m.P50Ms) : "–";
+                var p99 = m.Rps > 0 ? Targets.Ms(m.P99Ms) : "–";
+                md.AppendLine(CultureInfo.InvariantCulture, $"| ({m.Scenario}) | {m.System} | {m.Connections} | {Targets.Rps(m.Rps)} | {p50} | {p99} | {m.Non2xx}{flag} | {m.SocketErrors} | {m.Runs} |");
             }
 
             md.AppendLine();
