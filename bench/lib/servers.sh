@@ -5,17 +5,20 @@
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A port nothing listens on and no earlier call returned (ports handed out are remembered: a process that has
-# not bound its port yet would otherwise get a twin).
-GIVEN_PORTS=" "
-free_port() {
-  local port
+# pick_port VAR: sets VAR to a loopback port nothing listens on and no earlier call picked (a process that has
+# not bound its port yet would otherwise get a twin). Runs in the caller's shell (not as "$(…)", whose subshell
+# would forget the picks). Below the kernel's ephemeral range (32768+), so no client socket holds it.
+PICKED_PORTS=" "
+pick_port() {
+  # Names unlike any caller's variable: a nameref resolves by dynamic scope.
+  local -n _picked=$1
+  local _candidate
   for _ in $(seq 1 500); do
-    port=$((20000 + RANDOM % 40000))
-    [[ "$GIVEN_PORTS" == *" $port "* ]] && continue
-    port_in_use "$port" && continue
-    GIVEN_PORTS+="$port "
-    echo "$port"
+    _candidate=$((20000 + RANDOM % 12000))
+    [[ "$PICKED_PORTS" == *" $_candidate "* ]] && continue
+    port_in_use "$_candidate" && continue
+    PICKED_PORTS+="$_candidate "
+    _picked=$_candidate
     return 0
   done
   die "no free port found"
@@ -84,7 +87,7 @@ ensure_packages() {
 # Throwaway PostgreSQL: sets PG_PORT, PG_DATA, PG_STARTED. Tuned for a benchmark, not durability: the
 # figures measure the services, not fsync on a shared disk.
 start_postgres() {
-  PG_PORT="$(free_port)"
+  pick_port PG_PORT
   local home="$WORK/postgres"
   PG_DATA="$home/data"
   install -d -o postgres -g postgres -m 700 "$home" "$PG_DATA"
@@ -118,7 +121,7 @@ pg_sql() { # database sql
 
 # Throwaway redis-server: sets REDIS_PORT, REDIS_PIDFILE.
 start_redis() {
-  REDIS_PORT="$(free_port)"
+  pick_port REDIS_PORT
   REDIS_PIDFILE="$WORK/redis.pid"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
     --pidfile "$REDIS_PIDFILE" --logfile "$WORK/logs/redis.log" --dir "$WORK" >/dev/null
