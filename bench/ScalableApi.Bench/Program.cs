@@ -1,0 +1,46 @@
+using ScalableApi.Bench;
+using ScalableApi.Bench.Reporting;
+using ScalableApi.Bench.Seeding;
+
+// bench/run's C# half. bash orchestrates processes; this tool does what is easier typed: seeding our
+// databases, logging users in for token files, and turning raw wrk results into results.json/.md and a chart.
+const string Usage = """
+    usage: ScalableApi.Bench <command> [options]
+      seed    --users-db CS --catalog-db CS --content-db CS [--users N] [--products N] [--posts N] [--comments N] [--password P]
+              ids 1..N straight into the services' PostgreSQL databases (after their migrations ran)
+      tokens  --url BASE --out FILE [--count N] [--users N] [--password P] [--domain D]
+              logs in N seeded users (user{i}@D) through POST BASE/api/auth/login, one access token per line
+      report  --dir DIR
+              reads DIR's raw results (scenarios.jsonl, scaling.jsonl, soak.jsonl, soak-samples.csv, machine.txt,
+              settings.txt) and writes results.json, results.md and chart.png there
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    var options = Options.Parse(args.AsSpan(1));
+    switch (args[0])
+    {
+        case "seed":
+            await Seeder.RunAsync(SeedOptions.From(options));
+            return 0;
+        case "tokens":
+            await TokenFetcher.RunAsync(options);
+            return 0;
+        case "report":
+            return ReportWriter.Run(options.Required("dir"));
+        default:
+            Console.Error.WriteLine($"unknown command '{args[0]}'{Environment.NewLine}{Usage}");
+            return 2;
+    }
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace ScalableApi.Bench.Reporting;
+
+/// <summary>One acceptance ratio of issue #5 point 4, evaluated on the medians of one run.</summary>
+internal sealed record TargetResult(string Target, int? Connections, string Measured, string Status);
+
+/// <summary>
+/// The ratios of issue #5, point 4, from the medians:
+/// (a) our gateway ≥ 3× the stronger seed layout (two Express processes behind nginx with upstream keepalive) at
+/// equal connections, with a lower p99; (b) one catalog replica ≥ 40 % of bare Kestrel's /json; the gateway's
+/// hop keeps at least the share of direct throughput that nginx's hop keeps; no failed response in any read
+/// scenario.
+/// </summary>
+internal static class Targets
+{
+    public const string Pass = "PASS";
+    public const string Miss = "MISS";
+    public const string NotRun = "n/a";
+
+    public static IReadOnlyList<TargetResult> Evaluate(IReadOnlyList<Median> medians)
+    {
+        var results = new List<TargetResult>();
+        var connections = medians.Where(m => m.Replicas is null).Select(m => m.Connections).Distinct().Order().ToArray();
+        foreach (var c in connections)
+        {
+            var ours = Find(medians, "ours-gateway", "a", c);
+            var seed = Find(medians, "express-2-nginx-keepalive", "a", c);
+            results.Add(ours is null || seed is null
+                ? new("(a) gateway ≥ 3× two Express + nginx keepalive, lower p99", c, "not measured", NotRun)
+                : new(
+                    "(a) gateway ≥ 3× two Express + nginx keepalive, lower p99",
+                    c,
+                    $"{Ratio(ours.Rps, seed.Rps)}× ({Rps(ours.Rps)} vs {Rps(seed.Rps)} req/s); p99 {Ms(ours.P99Ms)} vs {Ms(seed.P99Ms)} ms",
+                    ours.Rps >= 3 * seed.Rps && ours.P99Ms < seed.P99Ms ? Pass : Miss));
+
+            var direct = Find(medians, "catalog-direct", "b", c);
+            var kestrel = Find(medians, "kestrel-json", "b", c);
+            results.Add(direct is null || kestrel is null
+                ? new("(b) one catalog replica ≥ 40 % of bare Kestrel /json", c, "not measured", NotRun)
+                : new(
+                    "(b) one catalog replica ≥ 40 % of bare Kestrel /json",
+                    c,
+                    $"{Percent(direct.Rps, kestrel.Rps)} ({Rps(direct.Rps)} vs {Rps(kestrel.Rps)} req/s)",
+                    direct.Rps >= 0.4 * kestrel.Rps ? Pass : Miss));
+
+            var nginx = Find(medians, "nginx-catalog", "b", c);
+            results.Add(ours is null || direct is null || nginx is null
+                ? new("gateway hop keeps ≥ the throughput share nginx's hop keeps", c, "not measured", NotRun)
+                : new(
+                    "gateway hop keeps ≥ the throughput share nginx's hop keeps",
+                    c,
+                    $"gateway (a) {Percent(ours.Rps, direct.Rps)} of direct (2 replicas behind it), nginx {Percent(nginx.Rps, direct.Rps)} (1 replica)",
+                    ours.Rps >= nginx.Rps ? Pass : Miss));
+        }
+
+        var reads = medians.Where(m => Catalogue.Scenario(m.Scenario).IsRead && m.System is "ours-gateway" or "catalog-direct" or "nginx-catalog").ToArray();
+        var failed = reads.Where(m => m.Failed).ToArray();
+        results.Add(new(
+            "no non-2xx (nor socket error) in any read scenario of ours",
+            null,
+            reads.Length == 0
+                ? "not measured"
+                : failed.Length == 0
+                    ? $"{reads.Length} scenario × connections cells, all clean"
+                    : string.Join("; ", failed.Select(f => $"{f.System} ({f.Scenario}) c={f.Connections}: {f.Non2xx} non-2xx, {f.SocketErrors} socket errors")),
+            reads.Length == 0 ? NotRun : failed.Length == 0 ? Pass : Miss));
+        return results;
+    }
+
+    private static Median? Find(IReadOnlyList<Median> medians, string system, string scenario, int connections) =>
+        medians.FirstOrDefault(m => m.System == system && m.Scenario == scenario && m.Connections == connections && m.Replicas is null);
+
+    public static string Rps(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Ms(double value) => value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    private static string Ratio(double a, double b) => (a / b).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Percent(double a, double b) => (a / b).ToString("P0", CultureInfo.InvariantCulture);
+}
