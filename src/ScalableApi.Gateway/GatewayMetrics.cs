@@ -9,7 +9,7 @@ namespace ScalableApi.Gateway;
 /// The gateway's own Prometheus series on /metrics. Defined with prometheus-net directly (like the platform's
 /// <c>http_request_duration_seconds</c>) so names and labels are exactly what dashboards and alerts expect.
 /// </summary>
-public sealed class GatewayMetrics
+public sealed class GatewayMetrics : IDisposable
 {
     private static readonly Counter RequestsCounter = Metrics.CreateCounter(
         "gateway_upstream_requests_total", "Requests sent to a destination, by outcome (status class, or error when no response came).",
@@ -34,9 +34,24 @@ public sealed class GatewayMetrics
     private static readonly Counter RateLimitStoreErrorsCounter = Metrics.CreateCounter(
         "gateway_ratelimit_store_errors_total", "Rate-limit checks the store could not answer (then failed open or closed as configured).");
 
-    public GatewayMetrics(IProxyStateLookup proxyState) =>
+    // The proxies whose destinations the health gauge shows. Normally one per process; tests host several at once,
+    // and prometheus-net's registry is process-wide, so one callback serves them all and a stopped one leaves.
+    private static readonly List<IProxyStateLookup> LiveProxies = [];
+
+    private readonly IProxyStateLookup _proxyState;
+
+    static GatewayMetrics() =>
         // Health is read at scrape time: always current, and no timer to keep.
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RefreshHealth(proxyState));
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(RefreshHealth);
+
+    public GatewayMetrics(IProxyStateLookup proxyState)
+    {
+        _proxyState = proxyState;
+        lock (LiveProxies)
+        {
+            LiveProxies.Add(proxyState);
+        }
+    }
 
     public void UpstreamRequest(string cluster, string destination, string statusClass, double seconds)
     {
@@ -65,7 +80,36 @@ public sealed class GatewayMetrics
 
     public void RateLimitStoreError() => RateLimitStoreErrorsCounter.Inc();
 
-    private static void RefreshHealth(IProxyStateLookup proxyState)
+    public void Dispose()
+    {
+        lock (LiveProxies)
+        {
+            LiveProxies.Remove(_proxyState);
+        }
+    }
+
+    private static void RefreshHealth()
+    {
+        var current = new HashSet<(string Cluster, string Destination)>();
+        lock (LiveProxies)
+        {
+            foreach (var proxyState in LiveProxies)
+            {
+                Refresh(proxyState, current);
+            }
+        }
+
+        // A replica that left (discovery) is no destination any more: its series goes, rather than claiming 1 forever.
+        foreach (var labels in HealthyGauge.GetAllLabelValues())
+        {
+            if (!current.Contains((labels[0], labels[1])))
+            {
+                HealthyGauge.RemoveLabelled(labels);
+            }
+        }
+    }
+
+    private static void Refresh(IProxyStateLookup proxyState, HashSet<(string Cluster, string Destination)> current)
     {
         foreach (var cluster in proxyState.GetClusters())
         {
@@ -73,6 +117,7 @@ public sealed class GatewayMetrics
             {
                 var healthy = destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
                 HealthyGauge.WithLabels(cluster.ClusterId, destination.DestinationId).Set(healthy ? 1 : 0);
+                current.Add((cluster.ClusterId, destination.DestinationId));
             }
         }
     }

@@ -70,9 +70,9 @@ public sealed partial class JwksSigningKeySource(
     private async Task FetchAsync(CancellationToken cancellationToken)
     {
         var url = options.Value.JwksUrl;
-        Interlocked.Exchange(ref _lastFetchTicks, time.GetUtcNow().UtcTicks);
         if (string.IsNullOrWhiteSpace(url))
         {
+            Interlocked.Exchange(ref _lastFetchTicks, time.GetUtcNow().UtcTicks);
             LogNoJwksUrl();
             return;
         }
@@ -88,6 +88,12 @@ public sealed partial class JwksSigningKeySource(
         {
             // Keep the keys we had: a users-service blip must not log everybody out.
             LogFetchFailed(ex, url);
+        }
+        finally
+        {
+            // Stamped when the fetch ends, not when it starts: requests arriving meanwhile find the keys stale,
+            // queue on the lock and then use what this fetch got, instead of answering 401 with no keys yet.
+            Interlocked.Exchange(ref _lastFetchTicks, time.GetUtcNow().UtcTicks);
         }
     }
 

@@ -46,6 +46,28 @@ public sealed class JwksSigningKeySourceTests
         Assert.Contains(source.GetKeys(), k => k.KeyId == second.SigningKey.KeyId);
     }
 
+    // A fresh replica under load: requests that arrive while the first fetch is in flight wait for its keys rather
+    // than finding "fetched just now, no such key" and answering 401 to a valid token.
+    [Fact]
+    public async Task Requests_arriving_during_the_first_fetch_get_its_keys()
+    {
+        using var tokens = new TestTokens();
+        using var server = new JwksServer(tokens) { Gate = new TaskCompletionSource() };
+        var source = CreateSource(server);
+
+        var first = source.EnsureKeyAsync(tokens.SigningKey.KeyId, CancellationToken.None).AsTask();
+        await server.Started.Task;
+        var others = Enumerable.Range(0, 8).Select(_ => source.EnsureKeyAsync(tokens.SigningKey.KeyId, CancellationToken.None).AsTask()).ToArray();
+        Assert.All(others, t => Assert.False(t.IsCompleted));
+
+        server.Gate.SetResult();
+        await first;
+        await Task.WhenAll(others);
+
+        Assert.Equal(1, server.Requests);
+        Assert.Equal(tokens.SigningKey.KeyId, Assert.Single(source.GetKeys()).KeyId);
+    }
+
     [Fact]
     public async Task Failing_issuer_keeps_the_cached_keys()
     {
@@ -79,18 +101,29 @@ public sealed class JwksSigningKeySourceTests
 
         public bool Fail { get; set; }
 
+        /// <summary>When set, a fetch waits for it (after signalling <see cref="Started"/>).</summary>
+        public TaskCompletionSource? Gate { get; init; }
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public void Serve(params TestTokens[] keys)
         {
             var set = new { keys = keys.Select(k => Public(JsonWebKeyConverter.ConvertFromSecurityKey(k.SigningKey))).ToArray() };
             _json = System.Text.Json.JsonSerializer.Serialize(set);
         }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Requests++;
-            return Task.FromResult(Fail
+            Started.TrySetResult();
+            if (Gate is not null)
+            {
+                await Gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return Fail
                 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(_json) });
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(_json) };
         }
 
         private static object Public(JsonWebKey key) => new { kty = key.Kty, crv = key.Crv, x = key.X, y = key.Y, kid = key.Kid, use = "sig", alg = "ES256" };
