@@ -10,6 +10,8 @@ const string Usage = """
               ids 1..N straight into the services' PostgreSQL databases (after their migrations ran)
       tokens  --url BASE --out FILE [--count N] [--users N] [--password P] [--domain D]
               logs in N seeded users (user{i}@D) through POST BASE/api/auth/login, one access token per line
+      prime   --url BASE --path "/api/products/{id}" [--count N] [--concurrency N]
+              reads ids 1..N once so the measured runs find caches warm
       report  --dir DIR
               reads DIR's raw results (scenarios.jsonl, scaling.jsonl, soak.jsonl, soak-samples.csv, machine.txt,
               settings.txt) and writes results.json, results.md and chart.png there
@@ -31,6 +33,9 @@ try
             return 0;
         case "tokens":
             await TokenFetcher.RunAsync(options);
+            return 0;
+        case "prime":
+            await CachePrimer.RunAsync(options);
             return 0;
         case "report":
             return ReportWriter.Run(options.Required("dir"));
