@@ -245,6 +245,51 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
         }
     }
 
+    [SkippableFact]
+    public async Task Hits_and_misses_by_level_and_backplane_messages_show_on_metrics()
+    {
+        using var store = TestRedis.Start(storeKind);
+        var replicas = await CachedCatalog.StartAsync(store, 2);
+        try
+        {
+            var (a, b) = (replicas[0], replicas[1]);
+            var id = await InsertBehindTheCacheAsync(a, "Metered");
+            using var readA = a.CreateClient();
+            using var readB = b.CreateClient();
+            // Both replicas run in this process and share one cache name: the series are their sum.
+            string Series(string level, string result) =>
+                $"cache_requests_total{{cache=\"{a.CacheName}\",level=\"{level}\",result=\"{result}\"}}";
+            string Backplane(string direction) => $"cache_backplane_messages_total{{cache=\"{a.CacheName}\",direction=\"{direction}\"}}";
+            async Task<double> ValueAsync(string series) => PrometheusText.Value(await readA.GetStringAsync("/metrics"), series);
+
+            // Cold: a miss at every level (and the database fills it).
+            Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
+            Assert.True(await ValueAsync(Series("memory", "miss")) >= 1);
+            Assert.True(await ValueAsync(Series("distributed", "miss")) >= 1);
+            Assert.True(await ValueAsync(Series("overall", "miss")) >= 1);
+
+            // A again: from its memory. B: not in its memory, but in Redis.
+            var memoryHits = await ValueAsync(Series("memory", "hit"));
+            var distributedHits = await ValueAsync(Series("distributed", "hit"));
+            Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await readB.GetAsync($"/api/products/{id}")).StatusCode);
+            Assert.True(await ValueAsync(Series("memory", "hit")) >= memoryHits + 1);
+            Assert.True(await ValueAsync(Series("distributed", "hit")) >= distributedHits + 1);
+            Assert.True(await ValueAsync(Series("overall", "hit")) >= 2);
+
+            // A write on A: a backplane message sent by A and received by B.
+            var (sent, received) = (await ValueAsync(Backplane("sent")), await ValueAsync(Backplane("received")));
+            using var admin = a.CreateClient(a.Tokens.Admin());
+            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/products/{id}", CatalogClient.Body("Metered again"))).StatusCode);
+            Assert.True(await ValueAsync(Backplane("sent")) >= sent + 1);
+            await Eventually.HoldsAsync(async () => await ValueAsync(Backplane("received")) >= received + 1, "B counts the message");
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
     [SkippableTheory]
     [InlineData(false, "public, max-age=30, stale-while-revalidate=60")]
     [InlineData(true, "no-store, private")] // as HttpClient formats "private, no-store"

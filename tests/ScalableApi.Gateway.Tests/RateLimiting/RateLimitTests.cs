@@ -54,7 +54,9 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
     [SkippableFact]
     public async Task Anonymous_client_over_its_limit_gets_429_problem_with_rate_limit_headers()
     {
-        using var client = Client(NewGateway());
+        var gateway = NewGateway();
+        using var client = Client(gateway);
+        var rejectionsBefore = await RejectionsAsync(gateway, "anonymous");
         for (var i = 0; i < Limit; i++)
         {
             using var ok = await client.GetAsync($"/api/products/{i}");
@@ -73,8 +75,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         using var otherResponse = await other.GetAsync("/api/products/1");
         Assert.Equal(HttpStatusCode.OK, otherResponse.StatusCode);
 
-        var metrics = await other.GetStringAsync("/metrics");
-        Assert.Contains("gateway_ratelimit_rejections_total{policy=\"anonymous\"}", metrics, StringComparison.Ordinal);
+        Assert.True(await RejectionsAsync(gateway, "anonymous") >= rejectionsBefore + 1);
     }
 
     [SkippableFact]
@@ -94,6 +95,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         }
 
         // Same address, signed in: a fresh bucket per user.
+        var userRejectionsBefore = await RejectionsAsync(gateway, "user");
         var userId = Random.Shared.NextInt64(1, long.MaxValue);
         using var user = Client(gateway, ip, gateway.Tokens.Create(userId));
         for (var i = 0; i < Limit; i++)
@@ -103,6 +105,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         }
 
         await AssertTooManyAsync(await user.GetAsync("/api/products/1"));
+        Assert.True(await RejectionsAsync(gateway, "user") >= userRejectionsBefore + 1);
         using var otherUser = Client(gateway, ip, gateway.Tokens.Create(userId - 1));
         using (var otherResponse = await otherUser.GetAsync("/api/products/1"))
         {
@@ -121,6 +124,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
     {
         var gateway = NewGateway(new() { ["Gateway:RateLimits:FailedLoginsPerEmail"] = "3" });
         var victim = $"victim-{Guid.NewGuid():N}@example.com";
+        var rejectionsBefore = await RejectionsAsync(gateway, "login");
 
         // Failures from different addresses all count against the email.
         for (var i = 0; i < 3; i++)
@@ -138,8 +142,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
 
         using var other = await LoginAsync(client, $"other-{Guid.NewGuid():N}@example.com", "wrong");
         Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
-        var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains("gateway_ratelimit_rejections_total{policy=\"login\"}", metrics, StringComparison.Ordinal);
+        Assert.True(await RejectionsAsync(gateway, "login") >= rejectionsBefore + 1);
     }
 
     [SkippableFact]
@@ -167,6 +170,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
     {
         var gateway = NewGateway(new() { ["Gateway:RateLimits:RegistrationsPerIp"] = "2", ["Gateway:RateLimits:AnonymousPerIp"] = "100" });
         using var client = Client(gateway);
+        var rejectionsBefore = await RejectionsAsync(gateway, "register");
         for (var i = 0; i < 2; i++)
         {
             using var created = await client.PostAsJsonAsync("/api/auth/register", new { email = $"r{i}@example.com" });
@@ -174,6 +178,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         }
 
         await AssertTooManyAsync(await client.PostAsJsonAsync("/api/auth/register", new { email = "r9@example.com" }));
+        Assert.True(await RejectionsAsync(gateway, "register") >= rejectionsBefore + 1);
     }
 
     [SkippableFact]
@@ -194,6 +199,14 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
 
         Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    /// <summary><c>gateway_ratelimit_rejections_total{policy}</c> as the gateway's /metrics shows it now.</summary>
+    /// <summary>(From a client address of its own, so reading it uses no test client's allowance.)</summary>
+    internal static async Task<double> RejectionsAsync(GatewayFactory gateway, string policy)
+    {
+        using var client = Client(gateway);
+        return PrometheusText.Value(await client.GetStringAsync("/metrics"), $"gateway_ratelimit_rejections_total{{policy=\"{policy}\"}}");
     }
 
     private GatewayFactory NewGateway(Dictionary<string, string?>? extra = null, string? redis = null)
