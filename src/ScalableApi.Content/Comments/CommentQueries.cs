@@ -15,8 +15,8 @@ public sealed class CommentQueries(IDatabase database)
         "id AS Id, post_id AS PostId, author_id AS AuthorId, body AS Body, created_at AS CreatedAt";
 
     // Bumping the counter first takes the post's row lock (the write lock on SQLite): a concurrent delete of the
-    // post waits for us or we see it gone, so the insert below cannot race the cascade. It returns the post as it
-    // now is, so the cache can be given the new count rather than refill it from a standby.
+    // post waits for us or we see it gone, so the insert below cannot race the cascade. It returns the post, whose
+    // author's cached pages show the count, so the cache knows whose pages the comment changes.
     internal const string IncrementCountSql = $"UPDATE posts SET comment_count = comment_count + 1 WHERE id = @PostId RETURNING {PostQueries.Columns}";
 
     internal const string InsertSql = $"""
