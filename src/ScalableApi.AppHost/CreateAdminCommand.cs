@@ -9,7 +9,7 @@ namespace ScalableApi.AppHost;
 /// </summary>
 internal static class CreateAdminCommand
 {
-    public static async Task<int> RunAsync(CreateAdminRequest request, ServiceEnvironment environment)
+    public static async Task<int> RunAsync(CreateAdminRequest request, ServiceEnvironment environment, string? redis)
     {
         var projectPath = new Projects.ScalableApi_Users().ProjectPath;
         var projectDirectory = Path.GetDirectoryName(projectPath)!;
@@ -48,6 +48,13 @@ internal static class CreateAdminCommand
         foreach (var (key, value) in environment.For(ServiceEnvironment.Users))
         {
             start.Environment[key] = value;
+        }
+
+        // With --redis, the running topology's store: the command replaces the user's cached profile there, so the
+        // replicas see the change at once. (Embedded Garnet lives and dies with the topology's AppHost.)
+        if (redis is not null)
+        {
+            start.Environment["ConnectionStrings__redis"] = redis;
         }
 
         Console.Error.WriteLine($"==> create-admin {request.Email} via {dll ?? projectPath} ({environment.DescribeStorage()})");

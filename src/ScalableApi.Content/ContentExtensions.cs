@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Content.Caching;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Data;
@@ -15,6 +16,7 @@ public static class ContentExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PostQueries>();
         builder.Services.AddSingleton<CommentQueries>();
+        builder.Services.AddSingleton<ContentCache>();
         return builder;
     }
 

@@ -77,6 +77,10 @@ public static class PlatformExtensions
         {
             var redisOptions = ConfigurationOptions.Parse(redis);
             redisOptions.AbortOnConnectFail = false;
+            // While Redis is unreachable, commands fail at once instead of queueing until a timeout: every user of
+            // this connection (cache, discovery) has a fallback, and a queued command would only make a request
+            // wait the cache's hard timeout before it falls back anyway.
+            redisOptions.BacklogPolicy = BacklogPolicy.FailFast;
             redisOptions.ClientName = serviceName;
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
             health.AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);

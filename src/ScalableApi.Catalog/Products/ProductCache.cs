@@ -1,20 +1,25 @@
 using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
+using ScalableApi.Platform.Caching;
 
 namespace ScalableApi.Catalog.Products;
 
 /// <summary>
 /// Anonymous product reads through the platform cache (memory L1, Redis L2, backplane). Items are keyed and tagged
-/// <c>product:{id}</c>; list pages are keyed by the whole query plus the collection version, which every write
-/// replaces, so one write retires every cached page at once without listing them. Concurrent misses for one key
-/// make one query (FusionCache's single flight). Signed-in callers do not come here: they read the primary.
+/// <c>product:{id}</c>; list pages are keyed by the whole query plus the <c>products</c> collection version, which
+/// every write replaces, so one write retires every cached page at once without listing them. Concurrent misses
+/// for one key make one query (FusionCache's single flight). Signed-in callers do not come here: they read the primary.
+/// <para>
+/// Writes are immune to standbys behind on replay: an item is never evicted by a write but replaced by what the
+/// primary now holds (the new row, or "not found" after a delete: a tombstone), so the next read has nothing to
+/// refill from a lagging standby; and pages filled shortly after a write read the primary
+/// (<see cref="CollectionVersions.FillFromPrimary"/>). Plain eviction would let the first read after a DELETE, on
+/// any replica, put the deleted row back for a whole TTL if its standby had not replayed the delete yet.
+/// </para>
 /// </summary>
-internal sealed class ProductCache(HybridCache cache, ProductStore store)
+internal sealed class ProductCache(HybridCache cache, CollectionVersions versions, ProductStore store)
 {
-    private const string VersionKey = "products:version";
-
-    /// <summary>The version outlives the pages keyed by it; if it is ever lost, pages are merely cold.</summary>
-    private static readonly HybridCacheEntryOptions VersionEntry = new() { Expiration = TimeSpan.FromDays(1), LocalCacheExpiration = TimeSpan.FromDays(1) };
+    private const string Collection = "products";
 
     public static string ItemTag(long id) => string.Create(CultureInfo.InvariantCulture, $"product:{id}");
 
@@ -28,13 +33,13 @@ internal sealed class ProductCache(HybridCache cache, ProductStore store)
 
     public async ValueTask<(IReadOnlyList<ProductRow> Rows, bool HasMore)> ListAsync(ProductFilter filter, CancellationToken cancellationToken)
     {
-        var version = await cache.GetOrCreateAsync(VersionKey, static _ => ValueTask.FromResult(NewVersion()), VersionEntry, cancellationToken: cancellationToken);
+        var version = await versions.GetAsync(Collection, cancellationToken);
         var page = await cache.GetOrCreateAsync(
-            PageKey(version, filter),
-            (store, filter),
+            PageKey(version.Version, filter),
+            (store, filter, primary: versions.FillFromPrimary(version)),
             static async (state, ct) =>
             {
-                var (rows, hasMore) = await state.store.ListAsync(state.filter, primary: false, ct);
+                var (rows, hasMore) = await state.store.ListAsync(state.filter, state.primary, ct);
                 return new CachedPage([.. rows], hasMore);
             },
             cancellationToken: cancellationToken);
@@ -48,24 +53,18 @@ internal sealed class ProductCache(HybridCache cache, ProductStore store)
     public async Task WrittenAsync(ProductRow row, CancellationToken cancellationToken)
     {
         await cache.SetAsync(ItemTag(row.Id), row, tags: [ItemTag(row.Id)], cancellationToken: cancellationToken);
-        await BumpVersionAsync(cancellationToken);
+        await versions.ChangedAsync(Collection, cancellationToken);
     }
-
-    /// <summary>After a delete: evicts by tag on every replica (through the backplane) and retires the pages.</summary>
-    public async Task DeletedAsync(long id, CancellationToken cancellationToken)
-    {
-        await cache.RemoveByTagAsync(ItemTag(id), cancellationToken);
-        await BumpVersionAsync(cancellationToken);
-    }
-
-    private ValueTask BumpVersionAsync(CancellationToken cancellationToken) =>
-        cache.SetAsync(VersionKey, NewVersion(), VersionEntry, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// A random value rather than an increment: two replicas writing at once cannot both produce the same "next"
-    /// version, and a version never comes back, so a page cached under an old one is never served again.
+    /// After a delete: a cached "not found" (tombstone) replaces the product on every replica, for the same reason,
+    /// and the pages are retired.
     /// </summary>
-    private static long NewVersion() => Random.Shared.NextInt64(1, long.MaxValue);
+    public async Task DeletedAsync(long id, CancellationToken cancellationToken)
+    {
+        await cache.SetAsync<ProductRow?>(ItemTag(id), null, tags: [ItemTag(id)], cancellationToken: cancellationToken);
+        await versions.ChangedAsync(Collection, cancellationToken);
+    }
 
     /// <summary>Every part of the query, the free text last so no two queries share a key.</summary>
     private static string PageKey(long version, ProductFilter f) => string.Create(

@@ -1,5 +1,6 @@
 using Dapper;
 using ScalableApi.Content.Data;
+using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Content.Comments;
@@ -14,8 +15,9 @@ public sealed class CommentQueries(IDatabase database)
         "id AS Id, post_id AS PostId, author_id AS AuthorId, body AS Body, created_at AS CreatedAt";
 
     // Bumping the counter first takes the post's row lock (the write lock on SQLite): a concurrent delete of the
-    // post waits for us or we see it gone, so the insert below cannot race the cascade.
-    internal const string IncrementCountSql = "UPDATE posts SET comment_count = comment_count + 1 WHERE id = @PostId RETURNING id";
+    // post waits for us or we see it gone, so the insert below cannot race the cascade. It returns the post, whose
+    // author's cached pages show the count, so the cache knows whose pages the comment changes.
+    internal const string IncrementCountSql = $"UPDATE posts SET comment_count = comment_count + 1 WHERE id = @PostId RETURNING {PostQueries.Columns}";
 
     internal const string InsertSql = $"""
         INSERT INTO comments (post_id, author_id, body, created_at) VALUES (@PostId, @AuthorId, @Body, @CreatedAt)
@@ -40,12 +42,15 @@ public sealed class CommentQueries(IDatabase database)
 
     internal const string PostExistsSql = "SELECT 1 FROM posts WHERE id = @PostId";
 
-    /// <summary>Adds the comment and counts it on its post in one transaction; null when the post does not exist.</summary>
-    public async Task<Comment?> InsertAsync(long postId, long authorId, string body, long createdAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the comment and counts it on its post in one transaction; null when the post does not exist. Returns
+    /// the post too, with its new count.
+    /// </summary>
+    public async Task<(Comment Comment, Post Post)?> InsertAsync(long postId, long authorId, string body, long createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var counted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        var counted = await connection.QuerySingleOrDefaultAsync<PostQueries.PostRow>(new CommandDefinition(
             IncrementCountSql, new { PostId = postId }, transaction, cancellationToken: cancellationToken));
         if (counted is null)
         {
@@ -55,7 +60,7 @@ public sealed class CommentQueries(IDatabase database)
         var row = await connection.QuerySingleAsync<CommentRow>(new CommandDefinition(
             InsertSql, new { PostId = postId, AuthorId = authorId, Body = body, CreatedAt = createdAt }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return row.ToComment();
+        return (row.ToComment(), counted.ToPost());
     }
 
     public async Task<Comment?> GetAsync(long id, CancellationToken cancellationToken)
@@ -71,9 +76,9 @@ public sealed class CommentQueries(IDatabase database)
     /// page is empty (a non-empty page proves the post exists), so a request costs one or two queries whatever
     /// the page size.
     /// </summary>
-    public async Task<IReadOnlyList<Comment>?> ListByPostAsync(long postId, long before, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Comment>?> ListByPostAsync(long postId, long before, int take, bool primary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(primary, cancellationToken);
         var rows = (await connection.QueryAsync<CommentRow>(new CommandDefinition(
             ListByPostSql, new { PostId = postId, Before = before, Take = take }, cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0)
@@ -89,13 +94,17 @@ public sealed class CommentQueries(IDatabase database)
         return rows.Select(r => r.ToComment()).ToList();
     }
 
-    public async Task<IReadOnlyList<Comment>> ListByAuthorAsync(long authorId, long before, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Comment>> ListByAuthorAsync(long authorId, long before, int take, bool primary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(primary, cancellationToken);
         var rows = await connection.QueryAsync<CommentRow>(new CommandDefinition(
             ListByAuthorSql, new { AuthorId = authorId, Before = before, Take = take }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToComment()).ToList();
     }
+
+    /// <param name="primary">Read the primary (signed-in callers: read-your-writes) rather than a standby.</param>
+    private ValueTask<System.Data.Common.DbConnection> OpenReadAsync(bool primary, CancellationToken cancellationToken) =>
+        primary ? database.OpenWriteAsync(cancellationToken) : database.OpenReadAsync(cancellationToken);
 
     /// <summary>The row as stored: times in unix milliseconds.</summary>
     private sealed record CommentRow(long Id, long PostId, long AuthorId, string Body, long CreatedAt)

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScalableApi.Content.Caching;
 using ScalableApi.Content.Data;
+using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Http;
@@ -25,7 +27,7 @@ public static class CommentsApi
     }
 
     public static async Task<Results<Created<Comment>, NotFound, UnauthorizedHttpResult>> CreateComment(
-        long postId, CreateCommentRequest request, ClaimsPrincipal user, CommentQueries comments, TimeProvider time, CancellationToken cancellationToken)
+        long postId, CreateCommentRequest request, ClaimsPrincipal user, CommentQueries comments, ContentCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         // A validly signed token whose sub is not a user id identifies nobody.
         if (user.GetUserId() is not { } authorId)
@@ -33,35 +35,46 @@ public static class CommentsApi
             return TypedResults.Unauthorized();
         }
 
-        var comment = await comments.InsertAsync(postId, authorId, request.Body!, UnixTime.Now(time), cancellationToken);
-        return comment is null ? TypedResults.NotFound() : TypedResults.Created($"/api/comments/{comment.Id}", comment);
+        if (await comments.InsertAsync(postId, authorId, request.Body!, UnixTime.Now(time), cancellationToken) is not var (comment, post))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await cache.CommentCreatedAsync(comment, post, cancellationToken);
+        return TypedResults.Created($"/api/comments/{comment.Id}", comment);
     }
 
     public static async Task<Results<Ok<Comment>, NotFound>> GetComment(long id, CommentQueries comments, CancellationToken cancellationToken) =>
         await comments.GetAsync(id, cancellationToken) is { } comment ? TypedResults.Ok(comment) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<Page<Comment>>, NotFound, ValidationProblem>> ListPostComments(
-        long postId, [AsParameters] PageRequest page, CommentQueries comments, CancellationToken cancellationToken)
+        long postId, [AsParameters] PageRequest page, ClaimsPrincipal user, CommentQueries comments, ContentCache cache, CancellationToken cancellationToken)
     {
         if (page.Validate(1, out var keys) is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "One or more fields are not valid.");
         }
 
-        var rows = await comments.ListByPostAsync(postId, Keyset.Before(page, keys), Keyset.Take(page), cancellationToken);
+        var (before, take) = (Keyset.Before(page, keys), Keyset.Take(page));
+        var rows = PostsApi.IsSignedIn(user)
+            ? await comments.ListByPostAsync(postId, before, take, primary: true, cancellationToken)
+            : await cache.PostCommentsAsync(postId, before, take, cancellationToken);
         return rows is null ? TypedResults.NotFound() : TypedResults.Ok(Keyset.ToPage(rows, page, c => c.Id));
     }
 
     /// <summary>An unknown user has an empty page: users live in another service's database, so we cannot tell.</summary>
     public static async Task<Results<Ok<Page<Comment>>, ValidationProblem>> ListUserComments(
-        long userId, [AsParameters] PageRequest page, CommentQueries comments, CancellationToken cancellationToken)
+        long userId, [AsParameters] PageRequest page, ClaimsPrincipal user, CommentQueries comments, ContentCache cache, CancellationToken cancellationToken)
     {
         if (page.Validate(1, out var keys) is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "One or more fields are not valid.");
         }
 
-        var rows = await comments.ListByAuthorAsync(userId, Keyset.Before(page, keys), Keyset.Take(page), cancellationToken);
+        var (before, take) = (Keyset.Before(page, keys), Keyset.Take(page));
+        var rows = PostsApi.IsSignedIn(user)
+            ? await comments.ListByAuthorAsync(userId, before, take, primary: true, cancellationToken)
+            : await cache.UserCommentsAsync(userId, before, take, cancellationToken);
         return TypedResults.Ok(Keyset.ToPage(rows, page, c => c.Id));
     }
 }

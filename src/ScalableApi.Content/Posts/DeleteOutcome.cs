@@ -7,3 +7,6 @@ public enum DeleteOutcome
     NotFound,
     Forbidden,
 }
+
+/// <summary>What a delete did and, when it deleted, whose cached pages it changed: the post's author and its commenters'.</summary>
+public sealed record PostDeletion(DeleteOutcome Outcome, long AuthorId, IReadOnlyList<long> CommenterIds);

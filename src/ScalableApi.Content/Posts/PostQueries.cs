@@ -11,7 +11,7 @@ namespace ScalableApi.Content.Posts;
 public sealed class PostQueries(IDatabase database)
 {
     // Aliases match the row record's constructor; Dapper matches names case-insensitively (PostgreSQL folds them).
-    private const string Columns =
+    internal const string Columns =
         "id AS Id, author_id AS AuthorId, title AS Title, body AS Body, created_at AS CreatedAt, comment_count AS CommentCount";
 
     internal const string InsertSql = $"""
@@ -28,9 +28,18 @@ public sealed class PostQueries(IDatabase database)
         LIMIT @Take
         """;
 
-    internal const string DeleteAsAdminSql = "DELETE FROM posts WHERE id = @Id RETURNING id";
+    // A delete first locks the post with a no-op update (the row lock on PostgreSQL, the write lock on SQLite), with
+    // the permission in its WHERE: a concurrent comment, which takes the same lock first, is then either fully in
+    // (and among the comments deleted below, whose authors' cached pages must go) or finds the post gone.
+    internal const string LockAsAdminSql = "UPDATE posts SET comment_count = comment_count WHERE id = @Id RETURNING author_id";
 
-    internal const string DeleteAsAuthorSql = "DELETE FROM posts WHERE id = @Id AND author_id = @AuthorId RETURNING id";
+    internal const string LockAsAuthorSql =
+        "UPDATE posts SET comment_count = comment_count WHERE id = @Id AND author_id = @AuthorId RETURNING author_id";
+
+    // The cascade would delete them too, but silently: their authors' comment pages are cached.
+    internal const string DeleteCommentsSql = "DELETE FROM comments WHERE post_id = @Id RETURNING author_id";
+
+    internal const string DeleteSql = "DELETE FROM posts WHERE id = @Id";
 
     internal const string ExistsSql = "SELECT 1 FROM posts WHERE id = @Id";
 
@@ -42,45 +51,57 @@ public sealed class PostQueries(IDatabase database)
         return row.ToPost();
     }
 
-    public async Task<Post?> GetAsync(long id, CancellationToken cancellationToken)
+    /// <param name="primary">Read the primary (signed-in callers: read-your-writes) rather than a standby.</param>
+    public async Task<Post?> GetAsync(long id, bool primary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(primary, cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<PostRow>(new CommandDefinition(
             GetByIdSql, new { Id = id }, cancellationToken: cancellationToken));
         return row?.ToPost();
     }
 
     /// <summary>One query per page whatever its size: the comment count is a column, not a per-row lookup.</summary>
-    public async Task<IReadOnlyList<Post>> ListByAuthorAsync(long authorId, long before, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Post>> ListByAuthorAsync(long authorId, long before, int take, bool primary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(primary, cancellationToken);
         var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
             ListByAuthorSql, new { AuthorId = authorId, Before = before, Take = take }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToPost()).ToList();
     }
 
     /// <summary>
-    /// Deletes the post (its comments go by ON DELETE CASCADE). The permission is part of the DELETE's WHERE, so
-    /// there is no window between checking the author and deleting; only a refused delete pays a second query
-    /// to tell "not yours" (403) from "not there" (404).
+    /// Deletes the post and its comments in one transaction. The permission is part of the locking statement's
+    /// WHERE, so there is no window between checking the author and deleting; only a refused delete pays a second
+    /// query to tell "not yours" (403) from "not there" (404). A deletion names the post's author and the authors
+    /// of its comments: their cached pages change.
     /// </summary>
-    public async Task<DeleteOutcome> DeleteAsync(long id, long callerId, bool callerIsAdmin, CancellationToken cancellationToken)
+    public async Task<PostDeletion> DeleteAsync(long id, long callerId, bool callerIsAdmin, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
-        var deleted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            callerIsAdmin ? DeleteAsAdminSql : DeleteAsAuthorSql, new { Id = id, AuthorId = callerId }, cancellationToken: cancellationToken));
-        if (deleted is not null)
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            return DeleteOutcome.Deleted;
+            var authorId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                callerIsAdmin ? LockAsAdminSql : LockAsAuthorSql, new { Id = id, AuthorId = callerId }, transaction, cancellationToken: cancellationToken));
+            if (authorId is { } author)
+            {
+                var commenters = await connection.QueryAsync<long>(new CommandDefinition(
+                    DeleteCommentsSql, new { Id = id }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
+                return new PostDeletion(DeleteOutcome.Deleted, author, [.. commenters.Distinct()]);
+            }
         }
 
         var exists = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
             ExistsSql, new { Id = id }, cancellationToken: cancellationToken));
-        return exists is null ? DeleteOutcome.NotFound : DeleteOutcome.Forbidden;
+        return new PostDeletion(exists is null ? DeleteOutcome.NotFound : DeleteOutcome.Forbidden, 0, []);
     }
 
+    private ValueTask<System.Data.Common.DbConnection> OpenReadAsync(bool primary, CancellationToken cancellationToken) =>
+        primary ? database.OpenWriteAsync(cancellationToken) : database.OpenReadAsync(cancellationToken);
+
     /// <summary>The row as stored: times in unix milliseconds.</summary>
-    private sealed record PostRow(long Id, long AuthorId, string Title, string Body, long CreatedAt, long CommentCount)
+    internal sealed record PostRow(long Id, long AuthorId, string Title, string Body, long CreatedAt, long CommentCount)
     {
         public Post ToPost() => new(Id, AuthorId, Title, Body, UnixTime.ToDateTime(CreatedAt), CommentCount);
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScalableApi.Content.Caching;
 using ScalableApi.Content.Data;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
@@ -25,7 +26,7 @@ public static class PostsApi
     }
 
     public static async Task<Results<Created<Post>, UnauthorizedHttpResult>> CreatePost(
-        CreatePostRequest request, ClaimsPrincipal user, PostQueries posts, TimeProvider time, CancellationToken cancellationToken)
+        CreatePostRequest request, ClaimsPrincipal user, PostQueries posts, ContentCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         // A validly signed token whose sub is not a user id identifies nobody.
         if (user.GetUserId() is not { } authorId)
@@ -34,21 +35,33 @@ public static class PostsApi
         }
 
         var post = await posts.InsertAsync(authorId, request.Title!.Trim(), request.Body!, UnixTime.Now(time), cancellationToken);
+        await cache.PostCreatedAsync(post, cancellationToken);
         return TypedResults.Created($"/api/posts/{post.Id}", post);
     }
 
-    public static async Task<Results<Ok<Post>, NotFound>> GetPost(long id, PostQueries posts, CancellationToken cancellationToken) =>
-        await posts.GetAsync(id, cancellationToken) is { } post ? TypedResults.Ok(post) : TypedResults.NotFound();
+    /// <summary>Anonymous callers through the cache; signed-in ones from the primary, so they see their own writes.</summary>
+    public static async Task<Results<Ok<Post>, NotFound>> GetPost(
+        long id, ClaimsPrincipal user, PostQueries posts, ContentCache cache, CancellationToken cancellationToken)
+    {
+        var post = IsSignedIn(user) ? await posts.GetAsync(id, primary: true, cancellationToken) : await cache.GetPostAsync(id, cancellationToken);
+        return post is null ? TypedResults.NotFound() : TypedResults.Ok(post);
+    }
 
     public static async Task<Results<NoContent, NotFound, ForbidHttpResult, UnauthorizedHttpResult>> DeletePost(
-        long id, ClaimsPrincipal user, PostQueries posts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, PostQueries posts, ContentCache cache, CancellationToken cancellationToken)
     {
         if (user.GetUserId() is not { } callerId)
         {
             return TypedResults.Unauthorized();
         }
 
-        return await posts.DeleteAsync(id, callerId, user.IsAdmin(), cancellationToken) switch
+        var deletion = await posts.DeleteAsync(id, callerId, user.IsAdmin(), cancellationToken);
+        if (deletion.Outcome == DeleteOutcome.Deleted)
+        {
+            await cache.PostDeletedAsync(id, deletion, cancellationToken);
+        }
+
+        return deletion.Outcome switch
         {
             DeleteOutcome.Deleted => TypedResults.NoContent(),
             DeleteOutcome.Forbidden => TypedResults.Forbid(),
@@ -58,14 +71,19 @@ public static class PostsApi
 
     /// <summary>An unknown user has an empty page: users live in another service's database, so we cannot tell.</summary>
     public static async Task<Results<Ok<Page<Post>>, ValidationProblem>> ListUserPosts(
-        long userId, [AsParameters] PageRequest page, PostQueries posts, CancellationToken cancellationToken)
+        long userId, [AsParameters] PageRequest page, ClaimsPrincipal user, PostQueries posts, ContentCache cache, CancellationToken cancellationToken)
     {
         if (page.Validate(1, out var keys) is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "One or more fields are not valid.");
         }
 
-        var rows = await posts.ListByAuthorAsync(userId, Keyset.Before(page, keys), Keyset.Take(page), cancellationToken);
+        var (before, take) = (Keyset.Before(page, keys), Keyset.Take(page));
+        var rows = IsSignedIn(user)
+            ? await posts.ListByAuthorAsync(userId, before, take, primary: true, cancellationToken)
+            : await cache.UserPostsAsync(userId, before, take, cancellationToken);
         return TypedResults.Ok(Keyset.ToPage(rows, page, p => p.Id));
     }
+
+    internal static bool IsSignedIn(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true;
 }

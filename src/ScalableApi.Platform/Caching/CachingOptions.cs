@@ -41,6 +41,14 @@ public sealed class CachingOptions
     /// <summary>After a Redis error, Redis (L2) is not tried again for this long: no timeout on every request.</summary>
     public TimeSpan DistributedCacheCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After a write, cached pages of the written collection are filled from the primary for this long, and only
+    /// then from standbys again: a standby behind on replay must not put the rows before the write back into the
+    /// cache (for a whole <see cref="Duration"/>). Generous against replay lag of milliseconds; the cost is that
+    /// the few refills in the window go to the primary.
+    /// </summary>
+    public TimeSpan FillFromPrimaryAfterWrite { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>After a backplane error, the backplane is not tried again for this long.</summary>
     public TimeSpan BackplaneCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

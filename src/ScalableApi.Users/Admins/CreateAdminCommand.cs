@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Users.Auth;
@@ -40,15 +41,21 @@ public static class CreateAdminCommand
                 .MigrateAsync(MigrationSource.Load(typeof(CreateAdminCommand).Assembly, database.Engine), ct);
 
             var users = services.GetRequiredService<UserRepository>();
+            // The running replicas' cache, through Redis (ConnectionStrings:redis): a write here must reach their
+            // memory copies like any PATCH does. Without Redis the cache is this process's memory only, a no-op.
+            var cache = services.GetRequiredService<HybridCache>();
             var hash = services.GetRequiredService<PasswordService>().Hash(password);
             if (await users.FindByEmailAsync(email, ct) is { } existing)
             {
-                await users.UpdateAsync(existing.Id, new UserChanges(null, null, false, null, Roles.Admin, hash), ct);
+                var promoted = await users.UpdateAsync(existing.Id, new UserChanges(null, null, false, null, Roles.Admin, hash), ct);
+                await UsersApi.UserChangedAsync(cache, existing.Id, promoted, ct);
                 await output.WriteLineAsync($"create-admin: promoted user {existing.Id} <{email}> to admin and set the password.");
                 return ExitOk;
             }
 
             var user = await users.InsertAsync(email, name, null, Roles.Admin, hash, ct);
+            // SQLite reuses the id of a deleted last row, whose "not found" may be cached on the replicas.
+            await UsersApi.UserChangedAsync(cache, user.Id, user, ct);
             await output.WriteLineAsync($"create-admin: created admin user {user.Id} <{email}>.");
             return ExitOk;
         }

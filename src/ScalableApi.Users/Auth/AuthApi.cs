@@ -37,7 +37,7 @@ public static class AuthApi
         {
             var user = await users.InsertAsync(email, request.Name!.Trim(), request.Age, role, hash, ct);
             // SQLite reuses the id of a deleted last row, whose "not found" may still be cached.
-            await cache.RemoveByTagAsync(UsersApi.UserTag(user.Id), ct);
+            await UsersApi.UserChangedAsync(cache, user.Id, user, ct);
             return TypedResults.Created($"/api/users/{user.Id}", UserResponse.From(user));
         }
         catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))

@@ -48,6 +48,15 @@ public static class UsersApi
 
     internal static string UserTag(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
 
+    /// <summary>
+    /// After any write of a user (register, PATCH, DELETE, create-admin): the cached public profile is replaced, on
+    /// every replica (Redis and the backplane), by what the primary now holds, or by "not found" (a tombstone).
+    /// Replacing rather than evicting means the next read cannot refill the profile from a standby that has not
+    /// replayed the write yet.
+    /// </summary>
+    public static ValueTask UserChangedAsync(HybridCache cache, long id, User? user, CancellationToken ct) =>
+        cache.SetAsync(UserTag(id), user is null ? null : PublicUserResponse.From(user), tags: [UserTag(id)], cancellationToken: ct);
+
     public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateUser(
         long id, UpdateUserRequest request, ClaimsPrincipal principal, UserRepository users, PasswordService passwords, HybridCache cache, CancellationToken ct)
     {
@@ -78,7 +87,7 @@ public static class UsersApi
             }
 
             // Before the response: the next read of the profile, on any replica, sees the change.
-            await cache.RemoveByTagAsync(UserTag(id), ct);
+            await UserChangedAsync(cache, id, user, ct);
             return TypedResults.Ok(UserResponse.From(user));
         }
         catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))
@@ -101,7 +110,7 @@ public static class UsersApi
             return TypedResults.NotFound();
         }
 
-        await cache.RemoveByTagAsync(UserTag(id), ct);
+        await UserChangedAsync(cache, id, null, ct);
         return TypedResults.NoContent();
     }
 

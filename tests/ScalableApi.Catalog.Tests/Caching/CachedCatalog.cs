@@ -1,49 +1,18 @@
-using ScalableApi.Catalog.Tests.Support;
-
 namespace ScalableApi.Catalog.Tests.Caching;
 
 /// <summary>
-/// One catalog replica with the full cache (memory L1, Redis L2, backplane) on <paramref name="redis"/>. Replicas
-/// built with the same <paramref name="cacheName"/> and <paramref name="sharing"/> another's database form one
-/// deployment; the unique name keeps tests apart on a shared redis-server (every test database starts at id 1).
+/// One catalog replica with the full cache (memory L1, Redis L2, backplane) on a test store, counting its SQL
+/// statements; <see cref="StartAsync"/> makes a deployment of replicas sharing one database and cache name.
 /// </summary>
-internal sealed class CachedCatalog(string redis, string cacheName, CachedCatalog? sharing) : StatementCountingSqliteFactory
+internal sealed class CachedCatalog(string redis, string cacheName, CachedCatalog? sharing, IReadOnlyDictionary<string, string?>? settings)
+    : CachedReplica<Program>(redis, cacheName, sharing)
 {
-    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings
-    {
-        get
-        {
-            yield return new("ConnectionStrings:redis", redis);
-            yield return new("Caching:Name", cacheName);
-            if (sharing is not null)
-            {
-                yield return new("Database:ConnectionString", sharing.Database.ConnectionString);
-            }
-        }
-    }
-
-    public string CacheName => cacheName;
+    protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings => settings ?? new Dictionary<string, string?>();
 
     /// <summary>Starts replicas 1..<paramref name="count"/> of one deployment on <paramref name="store"/>.</summary>
-    public static async Task<CachedCatalog[]> StartAsync(TestRedis store, int count)
-    {
-        var name = "catalog-test-" + Guid.NewGuid().ToString("N")[..12];
-        var replicas = new CachedCatalog[count];
-        for (var i = 0; i < count; i++)
-        {
-            replicas[i] = new CachedCatalog(store.ConnectionString, name, i == 0 ? null : replicas[0]);
-            await ((IAsyncLifetime)replicas[i]).InitializeAsync();
-        }
-
-        return replicas;
-    }
+    public static Task<CachedCatalog[]> StartAsync(TestRedis store, int count, IReadOnlyDictionary<string, string?>? settings = null) =>
+        CachedReplicas.StartAsync<CachedCatalog>(count, "catalog", (name, sharing) => new CachedCatalog(store.ConnectionString, name, sharing, settings));
 
     /// <summary>Stops the replicas, the one owning the database last.</summary>
-    public static async Task StopAsync(CachedCatalog[] replicas)
-    {
-        foreach (var replica in replicas.Reverse())
-        {
-            await ((IAsyncLifetime)replica).DisposeAsync();
-        }
-    }
+    public static Task StopAsync(CachedCatalog[] replicas) => CachedReplicas.StopAsync(replicas);
 }

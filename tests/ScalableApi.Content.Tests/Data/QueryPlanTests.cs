@@ -30,17 +30,17 @@ public abstract class QueryPlanTests(ServiceFactory<Program> factory)
         // name, SQL, PostgreSQL index (regex), SQLite access (regex), is it a list (no sort allowed)
         { "post by id", PostQueries.GetByIdSql, PostKey, RowId, false },
         { "posts by author", PostQueries.ListByAuthorSql, "ix_posts_author_id_id", "INDEX ix_posts_author_id_id", true },
-        { "delete post as admin", PostQueries.DeleteAsAdminSql, PostKey, RowId, false },
+        { "lock post to delete as admin", PostQueries.LockAsAdminSql, PostKey, RowId, false },
         // Either index finds exactly one row here (id and author are both equalities).
-        { "delete post as author", PostQueries.DeleteAsAuthorSql, $"{PostKey}|ix_posts_author_id_id", $"{RowId}|INDEX ix_posts_author_id_id", false },
+        { "lock post to delete as author", PostQueries.LockAsAuthorSql, $"{PostKey}|ix_posts_author_id_id", $"{RowId}|INDEX ix_posts_author_id_id", false },
+        { "delete a post's comments", PostQueries.DeleteCommentsSql, "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", false },
+        { "delete post", PostQueries.DeleteSql, PostKey, RowId, false },
         { "post exists (delete)", PostQueries.ExistsSql, PostKey, RowId, false },
         { "count a comment", CommentQueries.IncrementCountSql, PostKey, RowId, false },
         { "comment by id", CommentQueries.GetByIdSql, CommentKey, RowId, false },
         { "comments by post", CommentQueries.ListByPostSql, "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", true },
         { "comments by author", CommentQueries.ListByAuthorSql, "ix_comments_author_id_id", "INDEX ix_comments_author_id_id", true },
         { "post exists (comments)", CommentQueries.PostExistsSql, PostKey, RowId, false },
-        // What ON DELETE CASCADE runs for each deleted post.
-        { "cascade to comments", "DELETE FROM comments WHERE post_id = @PostId", "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", false },
     };
 
     [SkippableTheory]

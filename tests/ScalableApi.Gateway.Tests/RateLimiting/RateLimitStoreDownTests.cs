@@ -4,8 +4,8 @@ using ScalableApi.Testing;
 
 namespace ScalableApi.Gateway.Tests.RateLimiting;
 
-/// <summary>When the store goes away the limiter fails open (default) or closed, and counts it.</summary>
-public sealed class RateLimitStoreDownTests : IAsyncLifetime
+/// <summary>When the store goes away (embedded Garnet, or a redis-server process) the limiter fails open (default) or closed, and counts it.</summary>
+public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsyncLifetime
 {
     private UpstreamServer _upstream = null!;
 
@@ -13,10 +13,10 @@ public sealed class RateLimitStoreDownTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _upstream.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task Store_down_fails_open_by_default_and_counts_the_errors()
     {
-        var redis = TestRedis.StartEmbedded();
+        using var redis = TestRedis.StartStoppable(storeKind);
         await using var gateway = Gateway(redis, failOpen: null);
         using var client = RateLimitTests.Client(gateway);
         using (var before = await client.GetAsync("/api/products/1"))
@@ -26,7 +26,7 @@ public sealed class RateLimitStoreDownTests : IAsyncLifetime
         }
 
         var errorsBefore = StoreErrors(await client.GetStringAsync("/metrics"));
-        redis.Dispose();
+        redis.Stop();
 
         for (var i = 0; i < 5; i++)
         {
@@ -37,10 +37,10 @@ public sealed class RateLimitStoreDownTests : IAsyncLifetime
         Assert.True(StoreErrors(await client.GetStringAsync("/metrics")) >= errorsBefore + 5);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Store_down_with_fail_open_off_answers_503_problem()
     {
-        var redis = TestRedis.StartEmbedded();
+        using var redis = TestRedis.StartStoppable(storeKind);
         await using var gateway = Gateway(redis, failOpen: false);
         using var client = RateLimitTests.Client(gateway);
         using (var before = await client.GetAsync("/api/products/1"))
@@ -48,7 +48,7 @@ public sealed class RateLimitStoreDownTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        redis.Dispose();
+        redis.Stop();
 
         using var response = await client.GetAsync("/api/products/2");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -84,3 +84,7 @@ public sealed class RateLimitStoreDownTests : IAsyncLifetime
         return double.Parse(line[name.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+public sealed class GarnetRateLimitStoreDownTests() : RateLimitStoreDownTests(RedisStoreKind.Garnet);
+
+public sealed class RedisServerRateLimitStoreDownTests() : RateLimitStoreDownTests(RedisStoreKind.RedisServer);

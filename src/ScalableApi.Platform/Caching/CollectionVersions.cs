@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+
+namespace ScalableApi.Platform.Caching;
+
+/// <summary>
+/// Version-based invalidation of cached list pages: pages of a collection (<c>products</c>,
+/// <c>user:{id}:posts</c>, …) are keyed by the collection's current version, and every write replaces the version,
+/// so one write retires all of its pages at once without listing them, on every replica (the backplane carries
+/// the new version). The version also remembers when it changed, so a page filled right after a write can be
+/// read from the primary: a standby still behind on replay would otherwise put the old rows back under the new
+/// version for a whole TTL (see <see cref="CachingOptions.FillFromPrimaryAfterWrite"/>).
+/// </summary>
+public sealed class CollectionVersions(HybridCache cache, IOptions<CachingOptions> options, TimeProvider time)
+{
+    /// <summary>A version outlives the pages keyed by it; if one is ever lost, its pages are merely cold.</summary>
+    private static readonly HybridCacheEntryOptions Entry = new()
+    {
+        Expiration = TimeSpan.FromDays(1),
+        LocalCacheExpiration = TimeSpan.FromDays(1),
+    };
+
+    /// <summary>The collection's version; a collection seen for the first time (or lost) counts as just written.</summary>
+    public ValueTask<CollectionVersion> GetAsync(string collection, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(
+            Key(collection),
+            this,
+            // Not knowing when the collection last changed, assume "just now": the pages of the next short
+            // window are filled from the primary, which is always right.
+            static (self, _) => ValueTask.FromResult(self.NewVersion()),
+            Entry,
+            cancellationToken: cancellationToken);
+
+    /// <summary>After a write: every page of the collection, on every replica, is retired before the write answers.</summary>
+    public ValueTask ChangedAsync(string collection, CancellationToken cancellationToken) =>
+        cache.SetAsync(Key(collection), NewVersion(), Entry, cancellationToken: cancellationToken);
+
+    /// <summary>Whether a page of this version should be filled from the primary rather than a standby.</summary>
+    public bool FillFromPrimary(CollectionVersion version) =>
+        time.GetUtcNow().ToUnixTimeMilliseconds() - version.ChangedAt < options.Value.FillFromPrimaryAfterWrite.TotalMilliseconds;
+
+    private static string Key(string collection) => collection + ":version";
+
+    /// <summary>
+    /// A random value rather than an increment: two replicas writing at once cannot both produce the same "next"
+    /// version, and a version never comes back, so a page cached under an old one is never served again.
+    /// </summary>
+    private CollectionVersion NewVersion() =>
+        new(Random.Shared.NextInt64(1, long.MaxValue), time.GetUtcNow().ToUnixTimeMilliseconds());
+}
+
+/// <summary>A collection's current version and when it was set (unix milliseconds).</summary>
+public sealed record CollectionVersion(long Version, long ChangedAt);

@@ -1,0 +1,28 @@
+using Dapper;
+using ScalableApi.Platform.Data;
+
+namespace ScalableApi.Content.Tests.Caching;
+
+/// <summary>
+/// One content replica with the full cache (memory L1, Redis L2, backplane) on a test store, counting its SQL
+/// statements; <see cref="StartAsync"/> makes a deployment of replicas sharing one database and cache name.
+/// </summary>
+internal sealed class CachedContent(string redis, string cacheName, CachedContent? sharing) : CachedReplica<Program>(redis, cacheName, sharing)
+{
+    public ContentApi Api => new(this);
+
+    public static Task<CachedContent[]> StartAsync(TestRedis store, int count) =>
+        CachedReplicas.StartAsync<CachedContent>(count, "content", (name, sharing) => new CachedContent(store.ConnectionString, name, sharing));
+
+    public static Task StopAsync(CachedContent[] replicas) => CachedReplicas.StopAsync(replicas);
+
+    /// <summary>A post written straight to the database, so no cache has seen it.</summary>
+    public async Task<long> InsertPostBehindTheCacheAsync(long authorId, string title)
+    {
+        var database = (IDatabase)Services.GetService(typeof(IDatabase))!;
+        await using var connection = await database.OpenWriteAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO posts (author_id, title, body, created_at) VALUES (@AuthorId, @Title, 'body', 0) RETURNING id",
+            new { AuthorId = authorId, Title = title });
+    }
+}

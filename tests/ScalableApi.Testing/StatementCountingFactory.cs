@@ -1,0 +1,169 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using ScalableApi.Platform.Data;
+using SQLitePCL;
+using Xunit;
+
+namespace ScalableApi.Testing;
+
+/// <summary>
+/// A service on SQLite with every SQL statement it runs counted: Microsoft.Data.Sqlite has no tracing of its own,
+/// so each connection the service opens gets SQLite's trace hook (<c>sqlite3_trace</c>). The platform's
+/// per-connection PRAGMAs are not counted: whether they are traced depends on whether the pool hands out a
+/// connection that already has the hook, which would make counts differ for no reason of ours.
+/// <para>
+/// <see cref="FreezeReadReplicaAsync"/> turns the read side into a lagging replica: reads then go to a copy of the
+/// database taken at that moment, while writes keep going to the primary (the way a standby behind on replay looks).
+/// </para>
+/// </summary>
+public class StatementCountingFactory<TProgram>() : ServiceFactory<TProgram>(DatabaseEngine.Sqlite)
+    where TProgram : class
+{
+    private long _statements;
+    private long _readOpens;
+    private long _writeOpens;
+    private volatile string? _laggingReplica;
+
+    public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>Connections opened with <see cref="IDatabase.OpenReadAsync"/> (replica or primary).</summary>
+    public long ReadOpens => Interlocked.Read(ref _readOpens);
+
+    /// <summary>Connections opened with <see cref="IDatabase.OpenWriteAsync"/> (always the primary).</summary>
+    public long WriteOpens => Interlocked.Read(ref _writeOpens);
+
+    /// <summary>
+    /// From now on reads see the database as it is now, whatever is written later: a snapshot (<c>VACUUM INTO</c>)
+    /// of the primary. Replicas sharing one database can share one snapshot: pass the path another returned.
+    /// </summary>
+    public async Task<string> FreezeReadReplicaAsync(string? snapshot = null)
+    {
+        if (snapshot is null)
+        {
+            snapshot = Path.Combine(Path.GetDirectoryName(new SqliteConnectionStringBuilder(Database.ConnectionString).DataSource)!,
+                "replica-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+            await using var primary = new SqliteConnection(Database.ConnectionString);
+            await primary.OpenAsync();
+            await using var command = primary.CreateCommand();
+            command.CommandText = "VACUUM INTO @path";
+            command.Parameters.AddWithValue("@path", snapshot);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        _laggingReplica = $"Data Source={snapshot};Mode=ReadOnly";
+        return snapshot;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IDatabase));
+            services.Remove(original);
+            services.AddSingleton<IDatabase>(sp => new TracedDatabase((IDatabase)original.ImplementationFactory!(sp), this));
+        });
+    }
+
+    private void Count(string sql)
+    {
+        if (!sql.TrimStart().StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase))
+        {
+            Interlocked.Increment(ref _statements);
+        }
+    }
+
+    private sealed class TracedDatabase(IDatabase inner, StatementCountingFactory<TProgram> owner) : IDatabase
+    {
+        public DatabaseEngine Engine => inner.Engine;
+
+        public async ValueTask<DbConnection> OpenWriteAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref owner._writeOpens);
+            return Trace(await inner.OpenWriteAsync(cancellationToken));
+        }
+
+        public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref owner._readOpens);
+            if (owner._laggingReplica is { } replica)
+            {
+                var lagging = new SqliteConnection(replica);
+                await lagging.OpenAsync(cancellationToken);
+                return Trace(lagging);
+            }
+
+            return Trace(await inner.OpenReadAsync(cancellationToken));
+        }
+
+        private DbConnection Trace(DbConnection connection)
+        {
+            raw.sqlite3_trace(((SqliteConnection)connection).Handle, (strdelegate_trace)((_, sql) => owner.Count(sql)), null);
+            return connection;
+        }
+    }
+}
+
+/// <summary>
+/// One replica of a service with the full platform cache (memory L1, Redis L2, backplane) on a test store. Replicas
+/// started together by <see cref="CachedReplicas.StartAsync{T}"/> share the first one's database and one cache name,
+/// forming one deployment; the unique name keeps tests apart on a shared redis-server (every test database starts at id 1).
+/// </summary>
+public class CachedReplica<TProgram>(string redis, string cacheName, CachedReplica<TProgram>? sharing) : StatementCountingFactory<TProgram>
+    where TProgram : class
+{
+    public string CacheName => cacheName;
+
+    /// <summary>Settings a subclass adds (tests' shorter circuit breakers, say).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings => [];
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings
+    {
+        get
+        {
+            yield return new("ConnectionStrings:redis", redis);
+            yield return new("Caching:Name", cacheName);
+            if (sharing is not null)
+            {
+                yield return new("Database:ConnectionString", sharing.Database.ConnectionString);
+            }
+
+            foreach (var setting in MoreSettings)
+            {
+                yield return setting;
+            }
+        }
+    }
+}
+
+/// <summary>Starting and stopping a deployment of <see cref="CachedReplica{TProgram}"/>s.</summary>
+public static class CachedReplicas
+{
+    /// <summary>Starts replicas 1..<paramref name="count"/> of one deployment; <paramref name="create"/> gets the cache name and the replica owning the database.</summary>
+    public static async Task<T[]> StartAsync<T>(int count, string service, Func<string, T?, T> create)
+        where T : class, IAsyncLifetime
+    {
+        var name = service + "-test-" + Guid.NewGuid().ToString("N")[..12];
+        var replicas = new T[count];
+        for (var i = 0; i < count; i++)
+        {
+            replicas[i] = create(name, i == 0 ? null : replicas[0]);
+            await replicas[i].InitializeAsync();
+        }
+
+        return replicas;
+    }
+
+    /// <summary>Stops the replicas, the one owning the database last.</summary>
+    public static async Task StopAsync<T>(IEnumerable<T> replicas)
+        where T : IAsyncLifetime
+    {
+        foreach (var replica in replicas.Reverse())
+        {
+            await replica.DisposeAsync();
+        }
+    }
+}
