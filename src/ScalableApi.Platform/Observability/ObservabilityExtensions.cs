@@ -33,10 +33,15 @@ internal static class ObservabilityExtensions
                 // FusionCache logs every cache operation at Information: four lines per cached read, ~27 KB and a
                 // tenth of a millisecond on the hot path (bench/results/2026-11-27/micro.md). Its warnings stay.
                 .MinimumLevel.Override("ZiggyCreatures.Caching.Fusion", LogEventLevel.Warning)
+                // YARP's forwarder logs two Information lines per proxied request ("Proxying to…", "Received…");
+                // the request log line already says where a request went and how it ended. Its errors stay.
+                .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder", LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Service", serviceName)
-                .WriteTo.Console(new RenderedCompactJsonFormatter()),
+                // Formatting and the write to stdout happen on a background thread: a request never waits for the
+                // console. Past 10,000 queued events (stdout blocked) new ones are dropped rather than stall requests.
+                .WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: 10_000),
             writeToProviders: true);
     }
 
