@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using ZiggyCreatures.Caching.Fusion.Locking.Distributed.Redis;
 using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
 namespace ScalableApi.Platform.Caching;
@@ -45,6 +46,7 @@ public static class CachingExtensions
                 FactorySoftTimeout = options.FactorySoftTimeout,
                 DistributedCacheSoftTimeout = options.DistributedCacheSoftTimeout,
                 DistributedCacheHardTimeout = options.DistributedCacheHardTimeout,
+                DistributedLockTimeout = options.DistributedLockTimeout,
                 // A write returns only once Redis has the new value and the backplane has told the other replicas,
                 // so a read that follows the write's response, on any replica, does not see the old value.
                 AllowBackgroundDistributedCacheOperations = false,
@@ -63,6 +65,13 @@ public static class CachingExtensions
                     ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),
                 }))
                 .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions
+                {
+                    ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),
+                }))
+                // Single flight across replicas, not only within one: a cold key read on every replica at once
+                // (a hot product behind a round-robin gateway) runs its query once; the others wait for the lock,
+                // then find the value in Redis. Only misses take the lock; hits never touch it.
+                .WithDistributedLocker(sp => new RedisDistributedLocker(new RedisDistributedLockerOptions
                 {
                     ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),
                 }));

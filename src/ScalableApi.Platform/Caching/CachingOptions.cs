@@ -32,6 +32,12 @@ public sealed class CachingOptions
     /// <summary>When a stale value exists, a database query slower than this answers with the stale value instead.</summary>
     public TimeSpan FactorySoftTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// On a miss, how long a replica waits for another replica's query of the same key (Redis lock) before it
+    /// queries the database itself. Single flight across replicas, bounded.
+    /// </summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A Redis read slower than this is skipped (the database answers); a write goes on in the background.</summary>
     public TimeSpan DistributedCacheSoftTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 

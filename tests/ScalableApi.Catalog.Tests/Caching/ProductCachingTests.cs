@@ -41,6 +41,38 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
         }
     }
 
+    // What 100 concurrent GETs through a balancing gateway look like to the replicas: spread over all of them.
+    [SkippableFact]
+    public async Task Concurrent_gets_of_a_cold_product_spread_over_two_replicas_make_one_database_query()
+    {
+        using var store = TestRedis.Start(storeKind);
+        var replicas = await CachedCatalog.StartAsync(store, 2);
+        try
+        {
+            var id = await InsertBehindTheCacheAsync(replicas[0], "Cold chair");
+            var clients = replicas.Select(r => r.CreateClient()).ToArray();
+
+            var before = replicas.Sum(r => r.Statements);
+            var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => clients[i % 2].GetAsync($"/api/products/{id}")));
+
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            Assert.Equal(1, replicas.Sum(r => r.Statements) - before);
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+        finally
+        {
+            await CachedCatalog.StopAsync(replicas);
+        }
+    }
+
     [SkippableFact]
     public async Task A_write_on_one_replica_is_seen_by_every_read_on_every_replica()
     {
