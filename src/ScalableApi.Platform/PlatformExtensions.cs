@@ -35,8 +35,8 @@ public static class PlatformExtensions
     /// </summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
-        // Export our meters on /metrics, not the runtime's private diagnostics meters.
-        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument => !instrument.Meter.Name.StartsWith("Private.", StringComparison.Ordinal));
+        // Our meters, the runtime's, connections and the database on /metrics; not per-request duplicates of our own.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
         builder.Services.AddOptions<PlatformOptions>()
             .Bind(builder.Configuration.GetSection(PlatformOptions.SectionName))
             .PostConfigure(o => o.ServiceName = serviceName);

@@ -45,16 +45,27 @@ internal static class ObservabilityExtensions
             writeToProviders: true);
     }
 
-    /// <summary>Traces and metrics through OpenTelemetry, exported by OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    /// <summary>
+    /// Traces, metrics and logs through OpenTelemetry when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost
+    /// sets it for the dashboard). Without an endpoint nothing would leave the process, so the SDK is not added:
+    /// recording spans, log records and a second copy of every metric would be work on every request for nobody.
+    /// Trace context still flows without it: ASP.NET Core starts an activity per request (its ids are in every log
+    /// line) and HttpClient sends it on as <c>traceparent</c>.
+    /// </summary>
     public static void AddPlatformTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
 
-        var otel = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path))
@@ -65,12 +76,8 @@ internal static class ObservabilityExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Npgsql")
-                .AddMeter(PlatformMeters.Name + "*"));
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            otel.UseOtlpExporter();
-        }
+                .AddMeter(PlatformMeters.Name + "*"))
+            .UseOtlpExporter();
     }
 
     /// <summary>One log line per request, with the route template, status and elapsed time.</summary>
