@@ -58,6 +58,7 @@ public static class GatewayExtensions
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RateLimitStore>();
+        builder.Services.AddSingleton<RateLimitLeases>();
 
         // The client address every policy and limit sees: X-Forwarded-For is believed only from listed proxies.
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();

@@ -25,6 +25,7 @@ namespace ScalableApi.Gateway.RateLimiting;
 public sealed partial class RateLimitMiddleware(
     RequestDelegate next,
     RateLimitStore store,
+    RateLimitLeases leases,
     IOptions<RateLimitOptions> options,
     GatewayMetrics metrics,
     IProblemDetailsService problems,
@@ -127,8 +128,8 @@ public sealed partial class RateLimitMiddleware(
 
     private async Task<Decision> CountAsync(string policy, string key, int limit)
     {
-        var window = await store.IncrementAsync(key);
-        return new Decision(policy, limit, Math.Max(0, limit - window.Count), window.ResetsIn, window.Count > limit);
+        var lease = await leases.AcquireAsync(key, limit);
+        return new Decision(policy, limit, Math.Max(0, limit - lease.Used), lease.ResetsIn, !lease.Allowed);
     }
 
     /// <summary>Failed logins are counted after the 401, so here the window is only read: at the limit, stop.</summary>

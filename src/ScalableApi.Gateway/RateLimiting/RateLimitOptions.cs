@@ -35,6 +35,13 @@ public sealed class RateLimitOptions
     /// <summary>Longest a request waits for the store before it counts as unreachable. Default 250 ms.</summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Most requests of one client a gateway takes from the store at once and then allows without asking it
+    /// (<see cref="RateLimitLeases"/>). A lease is also at most an eighth of what is left of the window, so near the
+    /// limit every request asks the store. 1 asks the store on every request. Default 100.
+    /// </summary>
+    public int MaxLease { get; set; } = 100;
+
     /// <summary>Prefix of the counter keys.</summary>
     public string KeyPrefix { get; set; } = "ratelimit";
 }

@@ -10,14 +10,14 @@ public readonly record struct WindowCount(long Count, TimeSpan ResetsIn);
 public sealed class RateLimitStoreException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Fixed-window counters in the Redis-protocol store. One Lua script per request does the increment, starts the
-/// window on the first hit and reads what is left of it, atomically, so concurrent gateways never lose a count
-/// or leave a key without expiry.
+/// Fixed-window counters in the Redis-protocol store. One Lua script does the increment, starts the window on the
+/// first hit and reads what is left of it, atomically, so concurrent gateways never lose a count or leave a key
+/// without expiry. Request limits take their counts in leases (<see cref="RateLimitLeases"/>), not one by one.
 /// </summary>
 public sealed class RateLimitStore(IConnectionMultiplexer redis, IOptions<RateLimitOptions> options)
 {
     private const string IncrementScript = """
-        local c = redis.call('INCR', KEYS[1])
+        local c = redis.call('INCRBY', KEYS[1], ARGV[2])
         local t = redis.call('PTTL', KEYS[1])
         if t < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -28,8 +28,8 @@ public sealed class RateLimitStore(IConnectionMultiplexer redis, IOptions<RateLi
 
     private readonly RateLimitOptions _options = options.Value;
 
-    /// <summary>Counts one hit and returns the window's count including it.</summary>
-    public Task<WindowCount> IncrementAsync(string key) => GuardAsync(IncrementCoreAsync(key));
+    /// <summary>Counts <paramref name="by"/> hits and returns the window's count including them.</summary>
+    public Task<WindowCount> IncrementAsync(string key, long by = 1) => GuardAsync(IncrementCoreAsync(key, by));
 
     /// <summary>Reads a window without counting; an absent key is an empty window.</summary>
     public Task<WindowCount> PeekAsync(string key) => GuardAsync(PeekCoreAsync(key));
@@ -46,10 +46,10 @@ public sealed class RateLimitStore(IConnectionMultiplexer redis, IOptions<RateLi
         }
     }
 
-    private async Task<WindowCount> IncrementCoreAsync(string key)
+    private async Task<WindowCount> IncrementCoreAsync(string key, long by)
     {
         EnsureConnected();
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(IncrementScript, [key], [WindowMs, 1]))!;
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(IncrementScript, [key], [WindowMs, by]))!;
         return new WindowCount((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 

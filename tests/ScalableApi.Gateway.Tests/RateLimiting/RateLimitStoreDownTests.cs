@@ -28,9 +28,11 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
         var errorsBefore = StoreErrors(await client.GetStringAsync("/metrics"));
         redis.Stop();
 
+        // A client the gateway holds no lease for must ask the store (one that does may use what its lease counted).
+        using var newcomer = RateLimitTests.Client(gateway);
         for (var i = 0; i < 5; i++)
         {
-            using var response = await client.GetAsync($"/api/products/{i}");
+            using var response = await newcomer.GetAsync($"/api/products/{i}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -50,7 +52,15 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
 
         redis.Stop();
 
-        using var response = await client.GetAsync("/api/products/2");
+        // Requests already counted in the store by this client's lease are still allowed: they are within the limit.
+        using (var leased = await client.GetAsync("/api/products/2"))
+        {
+            Assert.Equal(HttpStatusCode.OK, leased.StatusCode);
+        }
+
+        // A client without a lease cannot be counted: closed.
+        using var newcomer = RateLimitTests.Client(gateway);
+        using var response = await newcomer.GetAsync("/api/products/2");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -201,6 +201,48 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 
+    [SkippableFact]
+    public async Task A_large_allowance_is_taken_from_the_store_in_leases_and_the_remaining_count_stays_exact()
+    {
+        const int limit = 1000;
+        var gateway = NewGateway(new() { ["Gateway:RateLimits:AnonymousPerIp"] = "1000" });
+        var ip = TestClientIp.NewAddress();
+        using var client = Client(gateway, ip);
+        for (var i = 0; i < 40; i++)
+        {
+            using var ok = await client.GetAsync("/api/products/1");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal((limit - 1 - i).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(ok, "RateLimit-Remaining"));
+        }
+
+        // The store counted ahead of use (one lease covered many requests), never less than what was allowed.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var counted = (long)await redis.GetDatabase().StringGetAsync($"{_prefix}:ip:{ip}");
+        Assert.InRange(counted, 41, 200);
+    }
+
+    [SkippableFact]
+    public async Task Two_gateway_instances_taking_leases_together_allow_exactly_the_limit()
+    {
+        const int limit = 40;
+        var extra = new Dictionary<string, string?> { ["Gateway:RateLimits:AnonymousPerIp"] = "40" };
+        var first = NewGateway(extra);
+        var second = NewGateway(extra);
+        var ip = TestClientIp.NewAddress();
+        using var a = Client(first, ip);
+        using var b = Client(second, ip);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2 * limit; i++)
+        {
+            using var response = await (i % 2 == 0 ? a : b).GetAsync("/api/products/1");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
     /// <summary><c>gateway_ratelimit_rejections_total{policy}</c> as the gateway's /metrics shows it now.</summary>
     /// <summary>(From a client address of its own, so reading it uses no test client's allowance.)</summary>
     internal static async Task<double> RejectionsAsync(GatewayFactory gateway, string policy)
