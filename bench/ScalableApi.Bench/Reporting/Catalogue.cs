@@ -17,7 +17,9 @@ internal static class Catalogue
     [
         new("ours-gateway", "ours: gateway → 2 catalog replicas (+ users, content)"),
         new("catalog-direct", "ours: one catalog replica, no gateway"),
+        new("yarp-bare-2", "bare YARP (no middleware) → the same 2 catalog replicas"),
         new("nginx-catalog", "nginx → one catalog replica"),
+        new("yarp-bare-catalog", "bare YARP (no middleware) → one catalog replica"),
         new("kestrel-json", "bare Kestrel GET /json (the machine's ceiling)"),
         new("express-1", "seed design, Express, one process"),
         new("express-2-nginx", "seed design, 2 Express processes behind nginx least_conn (as the post)"),

@@ -17,6 +17,7 @@ internal static class Targets
     public const string Pass = "PASS";
     public const string Miss = "MISS";
     public const string NotRun = "n/a";
+    public const string Info = "context";
 
     public static IReadOnlyList<TargetResult> Evaluate(IReadOnlyList<Median> medians)
     {
@@ -52,6 +53,27 @@ internal static class Targets
                     c,
                     $"gateway (a) {Percent(ours.Rps, direct.Rps)} of direct (2 replicas behind it), nginx {Percent(nginx.Rps, direct.Rps)} (1 replica)",
                     ours.Rps >= nginx.Rps ? Pass : Miss));
+
+            // Not targets: where the misses above come from. Bare YARP is the floor of a YARP gateway on this machine.
+            var yarp2 = Find(medians, "yarp-bare-2", "a", c);
+            if (yarp2 is not null && seed is not null && ours is not null)
+            {
+                results.Add(new(
+                    "(a) context: bare YARP → the same 2 replicas",
+                    c,
+                    $"{Ratio(yarp2.Rps, seed.Rps)}× the seed layout ({Rps(yarp2.Rps)} req/s); our gateway keeps {Percent(ours.Rps, yarp2.Rps)} of it",
+                    Info));
+            }
+
+            var yarp1 = Find(medians, "yarp-bare-catalog", "b", c);
+            if (yarp1 is not null && direct is not null && nginx is not null)
+            {
+                results.Add(new(
+                    "(b) context: a bare YARP hop vs nginx's, same replica",
+                    c,
+                    $"bare YARP keeps {Percent(yarp1.Rps, direct.Rps)} of direct ({Rps(yarp1.Rps)} req/s), nginx {Percent(nginx.Rps, direct.Rps)}",
+                    Info));
+            }
         }
 
         var reads = medians.Where(m => Catalogue.Scenario(m.Scenario).IsRead && m.System is "ours-gateway" or "catalog-direct" or "nginx-catalog").ToArray();
