@@ -190,12 +190,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         using var a = Client(first, ip);
         using var b = Client(second, ip);
 
-        var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 2 * Limit; i++)
-        {
-            using var response = await (i % 2 == 0 ? a : b).GetAsync("/api/products/1");
-            statuses.Add(response.StatusCode);
-        }
+        var statuses = await AlternateAsync(a, b, 2 * Limit);
 
         Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(Limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
@@ -232,15 +227,23 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         using var a = Client(first, ip);
         using var b = Client(second, ip);
 
+        var statuses = await AlternateAsync(a, b, 2 * limit);
+
+        Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    /// <summary>The statuses of <paramref name="count"/> GETs sent alternately through two clients, in order.</summary>
+    private static async Task<List<HttpStatusCode>> AlternateAsync(HttpClient a, HttpClient b, int count)
+    {
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 2 * limit; i++)
+        for (var i = 0; i < count; i++)
         {
             using var response = await (i % 2 == 0 ? a : b).GetAsync("/api/products/1");
             statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.OK));
-        Assert.Equal(limit, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        return statuses;
     }
 
     /// <summary><c>gateway_ratelimit_rejections_total{policy}</c> as the gateway's /metrics shows it now.</summary>
