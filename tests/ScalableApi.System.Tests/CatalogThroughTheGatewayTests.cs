@@ -88,8 +88,28 @@ public sealed class CatalogThroughTheGatewayTests(SystemTopology topology)
         using var deleted = await _client.SendAsync(HttpMethod.Delete, Path($"/api/products/{id}"), admin.AccessToken);
         await deleted.ExpectAsync(HttpStatusCode.NoContent);
 
-        using var gone = await _client.SendAsync(HttpMethod.Get, Path($"/api/products/{id}"));
+        // The writer reads its own delete at once, whichever replica answers (signed-in reads skip the cache).
+        using var gone = await _client.SendAsync(HttpMethod.Get, Path($"/api/products/{id}"), admin.AccessToken);
         await gone.ExpectProblemAsync(HttpStatusCode.NotFound);
+
+        // Anonymous reads come from each replica's cache: gone there as soon as the backplane message arrives
+        // (milliseconds after the 204; a replica may answer from memory in between), on both replicas.
+        var goneForEveryone = await Poll.UntilAsync(
+            async () =>
+            {
+                for (var i = 0; i < 6; i++)
+                {
+                    using var anonymous = await _client.SendAsync(HttpMethod.Get, Path($"/api/products/{id}"));
+                    if (anonymous.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            TimeSpan.FromSeconds(10));
+        Assert.True(goneForEveryone, "anonymous readers still got the deleted product 10 s after the delete");
     }
 
     [Fact]
