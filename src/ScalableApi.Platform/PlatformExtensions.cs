@@ -108,7 +108,7 @@ public static class PlatformExtensions
         // the exception handler clearing the response, so error responses carry them too.
         app.UseMiddleware<RequestIdMiddleware>();
         app.UsePlatformSecurityHeaders();
-        app.UsePlatformRequestLogging();
+        app.UseMiddleware<RequestTelemetryMiddleware>();
         // Outside the exception handler and status-code pages, so their problem+json answers get a length too.
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResponseBufferingOptions>>().Value is { Enabled: true, MaxBufferedBytes: > 0 })
         {
@@ -118,8 +118,7 @@ public static class PlatformExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
-        app.UseMiddleware<HttpMetricsMiddleware>();
-        // After the metrics so rejected requests show as 503s; before anything that does real work.
+        // Inside the request telemetry, so rejected requests show as 503s; before anything that does real work.
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OverloadOptions>>().Value.Enabled)
         {
             app.UseMiddleware<ConcurrencyLimitMiddleware>();

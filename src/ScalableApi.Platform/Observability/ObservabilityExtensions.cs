@@ -44,7 +44,7 @@ internal static class ObservabilityExtensions
                 // 100 ms late): a request never waits for the console. Past 10,000 queued events (stdout blocked)
                 // new ones are dropped rather than stall requests.
                 .WriteTo.Sink(
-                    new StdoutJsonSink(new RenderedCompactJsonFormatter()),
+                    new StdoutJsonSink(services.GetService<LogOutput>()?.Stream ?? Console.OpenStandardOutput(), new RenderedCompactJsonFormatter()),
                     new BatchingOptions
                     {
                         BatchSizeLimit = 1000,
@@ -78,7 +78,7 @@ internal static class ObservabilityExtensions
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !RequestTelemetryMiddleware.IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource("Npgsql"))
             .WithMetrics(metrics => metrics
@@ -89,27 +89,4 @@ internal static class ObservabilityExtensions
                 .AddMeter(PlatformMeters.Name + "*"))
             .UseOtlpExporter();
     }
-
-    /// <summary>One log line per request, with the route template, status and elapsed time.</summary>
-    public static void UsePlatformRequestLogging(this WebApplication app)
-    {
-        app.UseSerilogRequestLogging(options =>
-        {
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms";
-            options.GetLevel = (context, _, exception) =>
-                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : IsInfrastructurePath(context.Request.Path) ? LogEventLevel.Verbose
-                : LogEventLevel.Information;
-            options.EnrichDiagnosticContext = (diagnostics, context) =>
-            {
-                if (context.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint endpoint)
-                {
-                    diagnostics.Set("Route", endpoint.RoutePattern.RawText);
-                }
-            };
-        });
-    }
-
-    private static bool IsInfrastructurePath(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 }

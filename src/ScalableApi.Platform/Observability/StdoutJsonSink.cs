@@ -11,9 +11,9 @@ namespace ScalableApi.Platform.Observability;
 /// each event on its own, one write per line: with one request log line per request, that was the largest single
 /// cost of a proxied request (a third of the catalog's CPU per request in `bench/run` scenario (a)).
 /// </summary>
-internal sealed class StdoutJsonSink(ITextFormatter formatter) : IBatchedLogEventSink, IDisposable
+internal sealed class StdoutJsonSink(Stream output, ITextFormatter formatter) : IBatchedLogEventSink, IDisposable
 {
-    private readonly StreamWriter _stdout = new(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024)
+    private readonly StreamWriter _stdout = new(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024)
     {
         AutoFlush = false,
     };

@@ -21,6 +21,20 @@ public sealed class MetricsTests(ProbeAppFixture fixture) : IClassFixture<ProbeA
         Assert.DoesNotContain("123456789", metrics, StringComparison.Ordinal);
     }
 
+    // The exception handler answers a throw with a 500: the metric counts what the client got, under the route.
+    [Fact]
+    public async Task A_request_that_throws_is_counted_as_a_500_of_its_route()
+    {
+        using var client = fixture.App.CreateClient();
+        using var response = await client.GetAsync("/probe/boom");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Contains("http_request_duration_seconds_count{method=\"GET\",route=\"/probe/boom\",status=\"500\"} ", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("route=\"/probe/boom\",status=\"200\"", metrics, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Unmatched_paths_share_one_label()
     {

@@ -49,7 +49,11 @@ public sealed class ProbeApp : IAsyncDisposable
     /// Starts the probe service in memory, or with <paramref name="kestrel"/> on a real loopback Kestrel server
     /// (when the test is about HTTP framing: Content-Length or chunked, which the in-memory server does not do).
     /// </summary>
-    public static async Task<ProbeApp> StartAsync(string environment = "Production", IDictionary<string, string?>? settings = null, bool kestrel = false)
+    public static async Task<ProbeApp> StartAsync(
+        string environment = "Production",
+        IDictionary<string, string?>? settings = null,
+        bool kestrel = false,
+        Action<IServiceCollection>? services = null)
     {
         var database = TestDatabase.CreateSqlite();
         var tokens = new TestTokens();
@@ -75,6 +79,7 @@ public sealed class ProbeApp : IAsyncDisposable
         builder.Services.RemoveAll<ISigningKeySource>();
         builder.Services.AddSingleton<ISigningKeySource>(tokens);
         builder.Services.AddSingleton<ProbeGate>();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UsePlatform();
