@@ -52,6 +52,9 @@ internal static class ObservabilityExtensions
                         QueueLimit = 10_000,
                         RetryTimeLimit = TimeSpan.FromSeconds(1),
                     }),
+            // Each host owns its logger: the static Log.Logger is left alone, so a host stopping (several run in
+            // one test process) closes its own logger, not whichever host registered last.
+            preserveStaticLogger: true,
             writeToProviders: true);
     }
 
