@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Platform;
+using ScalableApi.Platform.Observability;
 using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Bench.Micro;
@@ -18,27 +19,18 @@ namespace ScalableApi.Bench.Micro;
 /// </summary>
 internal static class PlatformHost
 {
-    public const string FusionLogOverrideKey = "Serilog:MinimumLevel:Override:ZiggyCreatures.Caching.Fusion";
-
     /// <summary>
-    /// FusionCache 2.9 logs every operation's call and return at Information (upstream issue
-    /// ZiggyCreatures/FusionCache#584), which the platform's Serilog set-up writes to stdout. The fix is one line
-    /// of configuration, <c>Serilog__MinimumLevel__Override__ZiggyCreatures.Caching.Fusion=Warning</c> (Serilog reads
-    /// its configuration before the platform's levels, and overrides survive them); <paramref name="quietFusionLogs"/>
-    /// applies it so the cache benchmarks can show both.
+    /// The platform as a service builds it, with one difference: its JSON log lines go to <see cref="Stream.Null"/>
+    /// (still made, formatted and written; just not printed into BenchmarkDotNet's output).
     /// </summary>
-    public static IServiceProvider Build(ISigningKeySource? keys = null, bool quietFusionLogs = false)
+    public static IServiceProvider Build(ISigningKeySource? keys = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,
             Args = [],
         });
-        if (quietFusionLogs)
-        {
-            builder.Configuration[FusionLogOverrideKey] = "Warning";
-        }
-
+        builder.Services.AddSingleton(new LogOutput(Stream.Null));
         if (keys is not null)
         {
             // AddPlatform registers its JWKS source with TryAdd: this one wins.

@@ -5,8 +5,9 @@ using ScalableApi.Platform.Caching;
 namespace ScalableApi.Catalog.Products;
 
 /// <summary>
-/// Anonymous product reads through the platform cache (memory L1, Redis L2, backplane). Items are keyed and tagged
-/// <c>product:{id}</c>; list pages are keyed by the whole query plus the <c>products</c> collection version, which
+/// Anonymous product reads through the platform cache (memory L1, Redis L2, backplane). Items are keyed
+/// <c>product:{id}</c>, without tags: a write replaces its item by key, and a tag would cost a second lookup (the
+/// tag's expiry) on every hit; list pages are keyed by the whole query plus the <c>products</c> collection version, which
 /// every write replaces, so one write retires every cached page at once without listing them. Concurrent misses
 /// for one key make one query (FusionCache's single flight). Signed-in callers do not come here: they read the primary.
 /// <para>
@@ -21,14 +22,13 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
 {
     private const string Collection = "products";
 
-    public static string ItemTag(long id) => string.Create(CultureInfo.InvariantCulture, $"product:{id}");
+    public static string ItemKey(long id) => string.Create(CultureInfo.InvariantCulture, $"product:{id}");
 
     public ValueTask<ProductRow?> GetAsync(long id, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync(
-            ItemTag(id),
+            ItemKey(id),
             (store, id),
             static async (state, ct) => await state.store.GetAsync(state.id, primary: false, ct),
-            tags: [ItemTag(id)],
             cancellationToken: cancellationToken);
 
     public async ValueTask<(IReadOnlyList<ProductRow> Rows, bool HasMore)> ListAsync(ProductFilter filter, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     /// </summary>
     public async Task WrittenAsync(ProductRow row, CancellationToken cancellationToken)
     {
-        await cache.SetAsync(ItemTag(row.Id), row, tags: [ItemTag(row.Id)], cancellationToken: cancellationToken);
+        await cache.SetAsync(ItemKey(row.Id), row, cancellationToken: cancellationToken);
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 
@@ -62,7 +62,7 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     /// </summary>
     public async Task DeletedAsync(long id, CancellationToken cancellationToken)
     {
-        await cache.SetAsync<ProductRow?>(ItemTag(id), null, tags: [ItemTag(id)], cancellationToken: cancellationToken);
+        await cache.SetAsync<ProductRow?>(ItemKey(id), null, cancellationToken: cancellationToken);
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 

@@ -35,18 +35,20 @@ public static class UsersApi
         return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
     }
 
-    /// <summary>Public profiles through the cache (tag <c>user:{id}</c>): PATCH and DELETE evict it on every replica.</summary>
+    /// <summary>
+    /// Public profiles through the cache (key <c>user:{id}</c>; no tag, which would cost a second lookup per hit):
+    /// every write replaces the entry on every replica (<see cref="UserChangedAsync"/>).
+    /// </summary>
     public static async Task<Results<Ok<PublicUserResponse>, NotFound>> GetUser(long id, UserRepository users, HybridCache cache, CancellationToken ct) =>
         await cache.GetOrCreateAsync(
-            UserTag(id),
+            UserKey(id),
             (users, id),
             static async (state, token) => await state.users.FindPublicAsync(state.id, token) is { } user ? PublicUserResponse.From(user) : null,
-            tags: [UserTag(id)],
             cancellationToken: ct) is { } profile
             ? TypedResults.Ok(profile)
             : TypedResults.NotFound();
 
-    internal static string UserTag(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
+    internal static string UserKey(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
 
     /// <summary>
     /// After any write of a user (register, PATCH, DELETE, create-admin): the cached public profile is replaced, on
@@ -55,7 +57,7 @@ public static class UsersApi
     /// replayed the write yet.
     /// </summary>
     public static ValueTask UserChangedAsync(HybridCache cache, long id, User? user, CancellationToken ct) =>
-        cache.SetAsync(UserTag(id), user is null ? null : PublicUserResponse.From(user), tags: [UserTag(id)], cancellationToken: ct);
+        cache.SetAsync(UserKey(id), user is null ? null : PublicUserResponse.From(user), cancellationToken: ct);
 
     public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateUser(
         long id, UpdateUserRequest request, ClaimsPrincipal principal, UserRepository users, PasswordService passwords, HybridCache cache, CancellationToken ct)

@@ -116,10 +116,9 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     {
         var cache = replica.Services.GetRequiredService<IFusionCache>();
         await cache.SetAsync<PublicUserResponse?>(
-            UsersApi.UserTag(id),
+            UsersApi.UserKey(id),
             new PublicUserResponse(id, name, DateTime.UnixEpoch),
-            new FusionCacheEntryOptions { Duration = TimeSpan.FromMinutes(5), SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true },
-            tags: [UsersApi.UserTag(id)]);
+            new FusionCacheEntryOptions { Duration = TimeSpan.FromMinutes(5), SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true });
     }
 
     private static async Task<string?[]> NamesAsync(CachedUsers[] replicas, long id) =>
