@@ -24,6 +24,13 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILo
 {
     private const string Unmatched = "unmatched";
 
+    /// <summary>
+    /// nginx's "client closed request": the client went away before its answer. Recorded instead of whatever the
+    /// server was about to send (YARP answers a cancelled proxy call 400, an endpoint may still produce its 200), so
+    /// a client hanging up is neither a client error nor a success in the metrics, and never a 5xx.
+    /// </summary>
+    internal const int ClientClosedRequest = 499;
+
     private static readonly Histogram Duration = Metrics.CreateHistogram(
         "http_request_duration_seconds",
         "Duration of HTTP requests handled by this process.",
@@ -61,12 +68,14 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILo
 
     private void Record(HttpContext context, TimeSpan elapsed, Exception? escaped)
     {
-        var status = escaped is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
+        var status = context.RequestAborted.IsCancellationRequested ? ClientClosedRequest
+            : escaped is null ? context.Response.StatusCode
+            : StatusCodes.Status500InternalServerError;
         var method = context.Request.Method;
         var route = RouteOf(context);
         Duration.WithLabels(MethodLabel(method), route ?? Unmatched, StatusLabel(status)).Observe(elapsed.TotalSeconds);
 
-        var level = escaped is not null || status >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
+        var level = status >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
         if ((level < LogEventLevel.Error && IsInfrastructurePath(context.Request.Path)) || !_logger.IsEnabled(level))
         {
             return;
@@ -124,6 +133,7 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILo
         403 => "403",
         404 => "404",
         409 => "409",
+        ClientClosedRequest => "499",
         500 => "500",
         _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

@@ -58,6 +58,32 @@ public sealed class RequestLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_the_client_abandoned_is_recorded_as_499_not_as_the_answer_it_never_got()
+    {
+        using var client = _app.CreateClient();
+        using var abandon = new CancellationTokenSource();
+        var request = client.GetAsync("/probe/slow", abandon.Token);
+        await Eventually.HoldsAsync(() => Task.FromResult(_app.Gate.Waiting == 1), "the request is held at the gate");
+        await abandon.CancelAsync();
+        // The endpoint does not watch the token: it finishes with its 200 once the gate opens, after the client left.
+        _app.Gate.Open();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        JsonElement line = default;
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                line = _log.Lines().LastOrDefault(l => l.TryGetProperty("RequestPath", out var p) && p.GetString() == "/probe/slow");
+                return Task.FromResult(line.ValueKind == JsonValueKind.Object);
+            },
+            "the request line of the abandoned request");
+        Assert.Equal(499, line.GetProperty("StatusCode").GetInt32());
+        Assert.False(line.TryGetProperty("@l", out _), "a client hanging up is not an error of the service");
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("route=\"/probe/slow\",status=\"499\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_probes_and_metrics_scrapes_write_no_request_line()
     {
         using var client = _app.CreateClient();
