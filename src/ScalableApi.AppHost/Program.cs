@@ -25,7 +25,7 @@ if (options.Postgres is not null && !await PostgresDatabases.TryEnsureCreatedAsy
 // 3. `create-admin` runs the users service's command and exits: no topology.
 if (options.CreateAdmin is { } createAdmin)
 {
-    return await CreateAdminCommand.RunAsync(createAdmin, environment, options.Redis);
+    return await CreateAdminLauncher.RunAsync(createAdmin, environment, options.Redis);
 }
 
 // 4. Redis protocol: the given server, or Garnet inside this process.

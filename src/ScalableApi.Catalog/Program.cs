@@ -8,6 +8,6 @@ builder.AddCatalog();
 var app = builder.Build();
 app.UsePlatform();
 app.MapPlatformEndpoints();
-app.MapCatalogApi();
+app.MapCatalog();
 
 await app.RunAsync();

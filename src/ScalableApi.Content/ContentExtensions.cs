@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScalableApi.Content.Caching;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Data;
@@ -7,20 +5,19 @@ using ScalableApi.Platform.Data;
 namespace ScalableApi.Content;
 
 /// <summary>Everything the content service registers and maps beyond the platform.</summary>
-public static class ContentExtensions
+internal static class ContentExtensions
 {
     public static WebApplicationBuilder AddContent(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(ContentExtensions).Assembly);
-        // Injected rather than DateTime.UtcNow so tests can pin the clock.
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<PostQueries>();
-        builder.Services.AddSingleton<CommentQueries>();
-        builder.Services.AddSingleton<ContentCache>();
+        builder.Services.AddSingleton<PostStore>();
+        builder.Services.AddSingleton<PostCache>();
+        builder.Services.AddSingleton<CommentStore>();
+        builder.Services.AddSingleton<CommentCache>();
         return builder;
     }
 
-    public static WebApplication MapContentApi(this WebApplication app)
+    public static WebApplication MapContent(this WebApplication app)
     {
         app.MapPostsApi();
         app.MapCommentsApi();

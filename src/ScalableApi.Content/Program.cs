@@ -8,6 +8,6 @@ builder.AddContent();
 var app = builder.Build();
 app.UsePlatform();
 app.MapPlatformEndpoints();
-app.MapContentApi();
+app.MapContent();
 
 await app.RunAsync();

@@ -8,6 +8,7 @@ using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
+using ScalableApi.Platform;
 using ScalableApi.Platform.Http;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -28,7 +29,7 @@ public static class GatewayExtensions
         ((IConfigurationBuilder)builder.Configuration).Add(discovered);
         builder.Services.AddSingleton(discovered);
         builder.Services.AddOptions<GatewayDiscoveryOptions>().Bind(builder.Configuration.GetSection(GatewayDiscoveryOptions.SectionName));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis"))
+        if (builder.Configuration.GetRedisConnectionString() is not null
             && builder.Configuration.GetValue($"{GatewayDiscoveryOptions.SectionName}:Enabled", defaultValue: true))
         {
             builder.Services.AddSingleton<RegistryWatcher>();
@@ -59,7 +60,6 @@ public static class GatewayExtensions
         builder.Services.AddHttpClient<UpstreamClient>(UpstreamClient.HttpClientName);
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName));
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RateLimitStore>();
         builder.Services.AddSingleton<RateLimitLeases>();
 
@@ -123,6 +123,6 @@ public static class GatewayExtensions
 
     // Limits shared by all gateways need the shared store; without one they are off rather than per-process.
     private static bool RateLimitsEnabled(WebApplication app) =>
-        !string.IsNullOrWhiteSpace(app.Configuration.GetConnectionString("redis"))
+        app.Configuration.GetRedisConnectionString() is not null
         && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Enabled;
 }

@@ -37,6 +37,8 @@ public static class PlatformExtensions
     {
         // Our meters, the runtime's, connections and the database on /metrics; not per-request duplicates of our own.
         Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
+        // One clock for everything time-dependent (tokens, caches, leases), so tests replace it once.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PlatformOptions>()
             .Bind(builder.Configuration.GetSection(PlatformOptions.SectionName))
             .PostConfigure(o => o.ServiceName = serviceName);
@@ -72,8 +74,8 @@ public static class PlatformExtensions
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddHostedService<GracefulDrainService>();
         var health = builder.Services.AddHealthChecks().AddCheck<DrainingHealthCheck>("drain", tags: [HealthTags.Ready]);
-        var redis = builder.Configuration.GetConnectionString("redis");
-        if (!string.IsNullOrWhiteSpace(redis))
+        var redis = builder.Configuration.GetRedisConnectionString();
+        if (redis is not null)
         {
             var redisOptions = ConfigurationOptions.Parse(redis);
             redisOptions.AbortOnConnectFail = false;
@@ -84,7 +86,6 @@ public static class PlatformExtensions
             redisOptions.ClientName = serviceName;
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
             health.AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
-            builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<ServiceRegistry>();
         }
 
@@ -93,7 +94,7 @@ public static class PlatformExtensions
         builder.AddPlatformCaching(serviceName);
 
         builder.Services.AddOptions<DiscoveryOptions>().Bind(builder.Configuration.GetSection(DiscoveryOptions.SectionName));
-        if (!string.IsNullOrWhiteSpace(redis) && builder.Configuration.GetValue<bool>($"{DiscoveryOptions.SectionName}:Enabled"))
+        if (redis is not null && builder.Configuration.GetValue<bool>($"{DiscoveryOptions.SectionName}:Enabled"))
         {
             builder.Services.AddHostedService<ServiceRegistrar>();
         }

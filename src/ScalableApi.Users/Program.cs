@@ -14,7 +14,7 @@ if (CreateAdminCommand.IsInvocation(args))
 
 app.UsePlatform();
 app.MapPlatformEndpoints();
-app.MapUsersApi();
+app.MapUsers();
 
 await app.RunAsync();
 return 0;

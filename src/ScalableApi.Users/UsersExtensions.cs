@@ -1,15 +1,15 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Security;
+using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 using ScalableApi.Users.Auth;
 using ScalableApi.Users.Keys;
-using ScalableApi.Users.Users;
 
 namespace ScalableApi.Users;
 
 /// <summary>Everything the users service registers and maps beyond the platform.</summary>
-public static class UsersExtensions
+internal static class UsersExtensions
 {
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
@@ -21,17 +21,18 @@ public static class UsersExtensions
         builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
         builder.Services.AddSingleton<PasswordService>();
         builder.Services.AddSingleton<AdminEmails>();
-        builder.Services.AddSingleton<UserRepository>();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<UserCache>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddHostedService<UsersStartup>();
         return builder;
     }
 
-    public static WebApplication MapUsersApi(this WebApplication app)
+    public static WebApplication MapUsers(this WebApplication app)
     {
-        app.MapJwksApi();
+        app.MapKeysApi();
         app.MapAuthApi();
-        app.MapUsersEndpoints();
+        app.MapUsersApi();
         return app;
     }
 }

@@ -1,7 +1,7 @@
 namespace ScalableApi.Users;
 
 /// <summary>Configuration section <c>Users</c>: token lifetimes, signing keys and who is an admin.</summary>
-public sealed class UsersOptions
+internal sealed class UsersOptions
 {
     public const string SectionName = "Users";
 

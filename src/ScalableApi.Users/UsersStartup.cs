@@ -1,7 +1,7 @@
+using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 using ScalableApi.Users.Auth;
 using ScalableApi.Users.Keys;
-using ScalableApi.Users.Users;
 
 namespace ScalableApi.Users;
 
@@ -14,7 +14,7 @@ internal sealed partial class UsersStartup(
     SigningKeyStore keys,
     PasswordService passwords,
     AdminEmails admins,
-    UserRepository users,
+    UserStore users,
     ILogger<UsersStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

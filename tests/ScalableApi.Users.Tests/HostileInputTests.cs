@@ -5,7 +5,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Data;
 using ScalableApi.Testing;
-using ScalableApi.Users.Users;
+using ScalableApi.Users.Accounts;
 
 namespace ScalableApi.Users.Tests;
 

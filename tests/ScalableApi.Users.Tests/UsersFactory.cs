@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using ScalableApi.Platform.Data;
 using ScalableApi.Testing;
+using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Auth;
-using ScalableApi.Users.Users;
 
 namespace ScalableApi.Users.Tests;
 
@@ -58,7 +58,7 @@ public abstract class UsersFactory(DatabaseEngine engine) : ServiceFactory<Progr
         }
     }
 
-    public async Task<UserResponse> RegisterAsync(string email, string name, string password = Password)
+    internal async Task<UserResponse> RegisterAsync(string email, string name, string password = Password)
     {
         using var client = CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/register", new { email, name, password });
@@ -66,7 +66,7 @@ public abstract class UsersFactory(DatabaseEngine engine) : ServiceFactory<Progr
         return (await response.Content.ReadFromJsonAsync<UserResponse>())!;
     }
 
-    public async Task<TokenResponse> LoginAsync(string email, string password)
+    internal async Task<TokenResponse> LoginAsync(string email, string password)
     {
         using var client = CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });

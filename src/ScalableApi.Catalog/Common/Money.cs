@@ -3,7 +3,7 @@ namespace ScalableApi.Catalog.Common;
 /// <summary>
 /// Prices are stored as integer cents so sums and comparisons are exact on both engines (SQLite has no decimal type).
 /// </summary>
-public static class Money
+internal static class Money
 {
     /// <summary>The highest price the catalog accepts (SPEC: ≤ 1,000,000,000).</summary>
     public const decimal MaxPrice = 1_000_000_000m;

@@ -1,15 +1,16 @@
 using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Platform.Caching;
+using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Products;
 
 /// <summary>
 /// Anonymous product reads through the platform cache (memory L1, Redis L2, backplane). Items are keyed
 /// <c>product:{id}</c>, without tags: a write replaces its item by key, and a tag would cost a second lookup (the
-/// tag's expiry) on every hit; list pages are keyed by the whole query plus the <c>products</c> collection version, which
-/// every write replaces, so one write retires every cached page at once without listing them. Concurrent misses
-/// for one key make one query (FusionCache's single flight). Signed-in callers do not come here: they read the primary.
+/// tag's expiry) on every hit; list pages are keyed by the whole query under the <c>products</c> collection version,
+/// which every write replaces, so one write retires every cached page at once without listing them. Concurrent
+/// misses for one key make one query (FusionCache's single flight). Reads that must be latest do not come here.
 /// <para>
 /// Writes are immune to standbys behind on replay: an item is never evicted by a write but replaced by what the
 /// primary now holds (the new row, or "not found" after a delete: a tombstone), so the next read has nothing to
@@ -28,23 +29,17 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
         cache.GetOrCreateAsync(
             ItemKey(id),
             (store, id),
-            static async (state, ct) => await state.store.GetAsync(state.id, primary: false, ct),
+            static async (state, ct) => await state.store.GetAsync(state.id, ReadConsistency.Any, ct),
             cancellationToken: cancellationToken);
 
-    public async ValueTask<(IReadOnlyList<ProductRow> Rows, bool HasMore)> ListAsync(ProductFilter filter, CancellationToken cancellationToken)
-    {
-        var version = await versions.GetAsync(Collection, cancellationToken);
-        var page = await cache.GetOrCreateAsync(
-            PageKey(version.Version, filter),
-            (store, filter, primary: versions.FillFromPrimary(version)),
-            static async (state, ct) =>
-            {
-                var (rows, hasMore) = await state.store.ListAsync(state.filter, state.primary, ct);
-                return new CachedPage([.. rows], hasMore);
-            },
-            cancellationToken: cancellationToken);
-        return (page.Rows, page.HasMore);
-    }
+    /// <summary>A page with its look-ahead row, as <see cref="ProductStore.ListAsync"/> returns it.</summary>
+    public ValueTask<List<ProductRow>> ListAsync(ProductFilter filter, CancellationToken cancellationToken) =>
+        versions.GetOrCreateAsync(
+            Collection,
+            EntryKey(filter),
+            (store, filter),
+            static async (state, consistency, ct) => await state.store.ListAsync(state.filter, consistency, ct),
+            cancellationToken);
 
     /// <summary>
     /// After a create or replace: the new row replaces the cached one (the backplane makes every replica drop its
@@ -67,10 +62,7 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     }
 
     /// <summary>Every part of the query, the free text last so no two queries share a key.</summary>
-    private static string PageKey(long version, ProductFilter f) => string.Create(
+    private static string EntryKey(ProductFilter f) => string.Create(
         CultureInfo.InvariantCulture,
-        $"products:v{version}:l{f.Limit}:c{f.BeforeId}:min{f.MinCents}:max{f.MaxCents}:q{f.Search}");
-
-    /// <summary>A list page as cached (serialised to Redis as JSON).</summary>
-    internal sealed record CachedPage(List<ProductRow> Rows, bool HasMore);
+        $"l{f.Page.Limit}:c{f.Page.Before}:min{f.MinCents}:max{f.MaxCents}:q{f.Search}");
 }

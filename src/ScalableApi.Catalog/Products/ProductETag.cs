@@ -64,7 +64,7 @@ internal static class ProductETag
     }
 
     /// <summary>A parsed If-Match: any current version, or one of <see cref="Versions"/>.</summary>
-    public sealed record IfMatch(bool MatchesAny, IReadOnlyList<long> Versions)
+    internal sealed record IfMatch(bool MatchesAny, IReadOnlyList<long> Versions)
     {
         public static readonly IfMatch Any = new(true, []);
     }

@@ -32,9 +32,9 @@ internal sealed class ProductExportResult(bool ndjson) : IResult
         var database = httpContext.RequestServices.GetRequiredService<IDatabase>();
         var jsonOptions = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
-        await using var connection = await ReadSource.OpenAsync(database, ReadSource.NeedsPrimary(httpContext), cancellationToken);
+        await using var connection = await database.OpenReadAsync(httpContext.ReadConsistency(), cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ProductSql.Export;
+        command.CommandText = ProductStore.ExportSql;
         // The client sets the pace of a large export; Kestrel's minimum data rate and RequestAborted end a stalled one.
         command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);

@@ -5,45 +5,38 @@ using ScalableApi.Platform.Data;
 namespace ScalableApi.Catalog.Products;
 
 /// <summary>
-/// Products in the catalog database. Reads that tolerate replica lag use the read connection; anything that must
-/// see the latest committed row (the write path, the If-Match existence check) uses the primary.
+/// Products in the catalog database, with every SQL text it runs as a constant (or a builder of constant
+/// fragments) so the index tests EXPLAIN exactly what the service executes; every value is a parameter. Reads name
+/// their <see cref="ReadConsistency"/>; the write path and the If-Match existence check use the primary.
 /// </summary>
-internal sealed class ProductStore(IDatabase database, TimeProvider time)
+internal sealed partial class ProductStore(IDatabase database, TimeProvider time)
 {
     public DatabaseEngine Engine => database.Engine;
 
-    /// <param name="primary">Read from the primary (see <see cref="ReadSource"/>).</param>
-    public async Task<ProductRow?> GetAsync(long id, bool primary, CancellationToken cancellationToken)
+    public async Task<ProductRow?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken)
     {
-        await using var connection = await ReadSource.OpenAsync(database, primary, cancellationToken);
+        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ProductRow>(
-            new CommandDefinition(ProductSql.GetById, new { Id = id }, cancellationToken: cancellationToken));
+            new CommandDefinition(GetByIdSql, new { Id = id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>One page in a single query (constant command count whatever the page size: no N+1).</summary>
-    public async Task<(IReadOnlyList<ProductRow> Rows, bool HasMore)> ListAsync(ProductFilter filter, bool primary, CancellationToken cancellationToken)
+    /// <summary>One page and its look-ahead row in a single query (constant command count whatever the page size: no N+1).</summary>
+    public async Task<List<ProductRow>> ListAsync(ProductFilter filter, ReadConsistency consistency, CancellationToken cancellationToken)
     {
-        await using var connection = await ReadSource.OpenAsync(database, primary, cancellationToken);
-        var rows = (await connection.QueryAsync<ProductRow>(new CommandDefinition(
-            ProductSql.List(database.Engine, filter), ProductSql.ListParameters(filter), cancellationToken: cancellationToken))).AsList();
-        var hasMore = rows.Count > filter.Limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        return (rows, hasMore);
+        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
+        return (await connection.QueryAsync<ProductRow>(new CommandDefinition(
+            ListSql(database.Engine, filter), ListParameters(filter), cancellationToken: cancellationToken))).AsList();
     }
 
     public async Task<ProductRow> CreateAsync(ProductRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.QuerySingleAsync<ProductRow>(new CommandDefinition(
-            ProductSql.Insert, Values(request, id: 0), cancellationToken: cancellationToken));
+            InsertSql, Values(request, id: 0), cancellationToken: cancellationToken));
     }
 
     /// <summary>Full replacement, conditional on <paramref name="ifMatch"/> when the client sent one.</summary>
-    public async Task<ReplaceOutcome> ReplaceAsync(long id, ProductRequest request, ProductETag.IfMatch? ifMatch, CancellationToken cancellationToken)
+    public async Task<WriteResult<ProductRow>> ReplaceAsync(long id, ProductRequest request, ProductETag.IfMatch? ifMatch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         var values = Values(request, id);
@@ -51,7 +44,7 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
         if (ifMatch is null || ifMatch.MatchesAny)
         {
             row = await connection.QuerySingleOrDefaultAsync<ProductRow>(
-                new CommandDefinition(ProductSql.Replace, values, cancellationToken: cancellationToken));
+                new CommandDefinition(ReplaceSql, values, cancellationToken: cancellationToken));
         }
         else if (ifMatch.Versions.Count == 0)
         {
@@ -61,28 +54,20 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
         {
             values.Add("Versions", ifMatch.Versions.ToArray());
             row = await connection.QuerySingleOrDefaultAsync<ProductRow>(
-                new CommandDefinition(ProductSql.ReplaceIfVersion(database.Engine), values, cancellationToken: cancellationToken));
+                new CommandDefinition(ReplaceIfVersionSql(database.Engine), values, cancellationToken: cancellationToken));
         }
 
-        if (row is not null)
-        {
-            return new ReplaceOutcome(row, PreconditionFailed: false);
-        }
-
-        // Zero rows: either the product is gone (404) or its version moved on (412).
-        var exists = await connection.ExecuteScalarAsync<long?>(
-            new CommandDefinition(ProductSql.Exists, new { Id = id }, cancellationToken: cancellationToken)) is not null;
-        return new ReplaceOutcome(null, PreconditionFailed: exists);
+        return row is not null ? WriteResult<ProductRow>.Done(row) : await MissedAsync(connection, id, cancellationToken);
     }
 
     /// <summary>Deletes the product, conditional on <paramref name="ifMatch"/> when the client sent one.</summary>
-    public async Task<DeleteOutcome> DeleteAsync(long id, ProductETag.IfMatch? ifMatch, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> DeleteAsync(long id, ProductETag.IfMatch? ifMatch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         int deleted;
         if (ifMatch is null || ifMatch.MatchesAny)
         {
-            deleted = await connection.ExecuteAsync(new CommandDefinition(ProductSql.Delete, new { Id = id }, cancellationToken: cancellationToken));
+            deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, cancellationToken: cancellationToken));
         }
         else if (ifMatch.Versions.Count == 0)
         {
@@ -91,17 +76,18 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
         else
         {
             deleted = await connection.ExecuteAsync(new CommandDefinition(
-                ProductSql.DeleteIfVersion(database.Engine), new { Id = id, Versions = ifMatch.Versions.ToArray() }, cancellationToken: cancellationToken));
+                DeleteIfVersionSql(database.Engine), new { Id = id, Versions = ifMatch.Versions.ToArray() }, cancellationToken: cancellationToken));
         }
 
-        if (deleted > 0)
-        {
-            return DeleteOutcome.Deleted;
-        }
+        return deleted > 0 ? WriteOutcome.Done : (await MissedAsync(connection, id, cancellationToken)).Outcome;
+    }
 
+    /// <summary>A conditional write matched no row: the product is gone (404), or its version moved on (412).</summary>
+    private static async Task<WriteResult<ProductRow>> MissedAsync(System.Data.Common.DbConnection connection, long id, CancellationToken cancellationToken)
+    {
         var exists = await connection.ExecuteScalarAsync<long?>(
-            new CommandDefinition(ProductSql.Exists, new { Id = id }, cancellationToken: cancellationToken)) is not null;
-        return exists ? DeleteOutcome.PreconditionFailed : DeleteOutcome.NotFound;
+            new CommandDefinition(ExistsSql, new { Id = id }, cancellationToken: cancellationToken)) is not null;
+        return exists ? WriteOutcome.PreconditionFailed : WriteOutcome.NotFound;
     }
 
     private DynamicParameters Values(ProductRequest request, long id)
@@ -115,7 +101,4 @@ internal sealed class ProductStore(IDatabase database, TimeProvider time)
         values.Add("Now", UnixTime.Now(time));
         return values;
     }
-
-    /// <summary>The updated row, or why there is none: <see cref="PreconditionFailed"/> (412) or missing (404).</summary>
-    public sealed record ReplaceOutcome(ProductRow? Row, bool PreconditionFailed);
 }

@@ -1,62 +1,58 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Catalog.Products;
 
-/// <summary>The product routes of SPEC §2 "Catalog" (import and jobs come with the job queue).</summary>
-public static class ProductsApi
+/// <summary>The product routes of SPEC §2 "Catalog".</summary>
+internal static class ProductsApi
 {
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/products").WithTags("Products");
 
-        api.MapGet("/", ListProducts);
+        api.MapGet("/", ListProducts).CachePublicly()
+            .WithName("ListProducts").WithSummary("A page of products, newest first; optional text search and price range.");
         // Tens of megabytes, written as rows are read: streamed, never held back for a Content-Length.
-        api.MapGet("/export", ExportProducts).StreamsResponse();
-        api.MapGet("/{id:long}", GetProduct);
-        api.MapPost("/", CreateProduct)
-            .RequireAuthorization(AuthorizationPolicies.Admin)
-            .Validate<ProductRequest>();
-        api.MapPut("/{id:long}", ReplaceProduct)
-            .RequireAuthorization(AuthorizationPolicies.Admin)
-            .Validate<ProductRequest>();
-        api.MapDelete("/{id:long}", DeleteProduct)
-            .RequireAuthorization(AuthorizationPolicies.Admin);
-
+        api.MapGet("/export", ExportProducts).StreamsResponse()
+            .WithName("ExportProducts").WithSummary("Every product, streamed as a JSON array or NDJSON (Accept: application/x-ndjson).");
+        api.MapGet("/{id:long}", GetProduct).CachePublicly()
+            .WithName("GetProduct").WithSummary("One product, with its ETag; 304 on a matching If-None-Match.");
+        api.MapPost("/", CreateProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>()
+            .WithName("CreateProduct").WithSummary("Create a product (admin).");
+        api.MapPut("/{id:long}", ReplaceProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>()
+            .WithName("ReplaceProduct").WithSummary("Replace a product (admin); If-Match makes it conditional.");
+        api.MapDelete("/{id:long}", DeleteProduct).RequireAuthorization(AuthorizationPolicies.Admin)
+            .WithName("DeleteProduct").WithSummary("Delete a product (admin); If-Match makes it conditional.");
         return app;
     }
 
-    internal static async Task<Results<Ok<Page<Product>>, ValidationProblem>> ListProducts(
-        [AsParameters] ProductListQuery query, ProductStore store, ProductCache cache, HttpContext httpContext, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Page<Product>>, ValidationProblem>> ListProducts(
+        [AsParameters] ProductListQuery query, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
         if (query.TryParse(out var filter) is { } errors)
         {
-            return TypedResults.ValidationProblem(errors, title: "One or more query parameters are not valid.");
+            return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
         }
 
-        // Signed-in callers (every writer is one) read the primary, past the cache: read-your-writes.
-        var (rows, hasMore) = ReadSource.NeedsPrimary(httpContext)
-            ? await store.ListAsync(filter, primary: true, cancellationToken)
-            : await cache.ListAsync(filter, cancellationToken);
-        var next = hasMore ? KeysetCursor.Encode(rows[^1].Id) : null;
-        PublicCaching.Apply(httpContext);
-        return TypedResults.Ok(new Page<Product>([.. rows.Select(r => r.ToProduct())], next));
+        var rows = services.Consistency == ReadConsistency.Latest
+            ? await services.Store.ListAsync(filter, ReadConsistency.Latest, cancellationToken)
+            : await services.Cache.ListAsync(filter, cancellationToken);
+        return TypedResults.Ok(filter.Page.ToPage(rows, r => r.Id, r => r.ToProduct()));
     }
 
-    internal static async Task<Results<Ok<Product>, StatusCodeHttpResult, NotFound>> GetProduct(
-        long id, ProductStore store, ProductCache cache, HttpContext httpContext, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Product>, StatusCodeHttpResult, NotFound>> GetProduct(
+        long id, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var (request, response) = (httpContext.Request, httpContext.Response);
-        var row = ReadSource.NeedsPrimary(httpContext)
-            ? await store.GetAsync(id, primary: true, cancellationToken)
-            : await cache.GetAsync(id, cancellationToken);
+        var row = services.Consistency == ReadConsistency.Latest
+            ? await services.Store.GetAsync(id, ReadConsistency.Latest, cancellationToken)
+            : await services.Cache.GetAsync(id, cancellationToken);
         if (row is null)
         {
             return TypedResults.NotFound();
@@ -64,9 +60,8 @@ public static class ProductsApi
 
         // The ETag comes from the cached row, so a matching If-None-Match is a 304 without a database query.
         var etag = row.ETag;
-        response.Headers[HeaderNames.ETag] = etag;
-        PublicCaching.Apply(httpContext);
-        if (ProductETag.NoneMatchHits(request.Headers.IfNoneMatch, etag))
+        services.Http.Response.Headers[HeaderNames.ETag] = etag;
+        if (ProductETag.NoneMatchHits(services.Http.Request.Headers.IfNoneMatch, etag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -74,47 +69,45 @@ public static class ProductsApi
         return TypedResults.Ok(row.ToProduct());
     }
 
-    internal static ProductExportResult ExportProducts(HttpRequest request) => ProductExportResult.For(request);
+    public static ProductExportResult ExportProducts(HttpRequest request) => ProductExportResult.For(request);
 
-    internal static async Task<Created<Product>> CreateProduct(
-        ProductRequest body, ProductStore store, ProductCache cache, HttpResponse response, CancellationToken cancellationToken)
+    public static async Task<Created<Product>> CreateProduct(
+        ProductRequest body, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var row = await store.CreateAsync(body, cancellationToken);
-        await cache.WrittenAsync(row, cancellationToken);
-        response.Headers[HeaderNames.ETag] = row.ETag;
+        var row = await services.Store.CreateAsync(body, cancellationToken);
+        await services.Cache.WrittenAsync(row, cancellationToken);
+        services.Http.Response.Headers[HeaderNames.ETag] = row.ETag;
         return TypedResults.Created(Location(row.Id), row.ToProduct());
     }
 
-    internal static async Task<Results<Ok<Product>, NotFound, ProblemHttpResult>> ReplaceProduct(
-        long id, ProductRequest body, ProductStore store, ProductCache cache, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Product>, NotFound, ProblemHttpResult>> ReplaceProduct(
+        long id, ProductRequest body, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var ifMatch = request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(request.Headers.IfMatch, id);
-        var outcome = await store.ReplaceAsync(id, body, ifMatch, cancellationToken);
-        if (outcome.Row is { } row)
+        var result = await services.Store.ReplaceAsync(id, body, services.IfMatch(id), cancellationToken);
+        if (result is { Outcome: WriteOutcome.Done, Value: { } row })
         {
             // Before the response: whoever reads next, on any replica, sees the new row.
-            await cache.WrittenAsync(row, cancellationToken);
-            response.Headers[HeaderNames.ETag] = row.ETag;
+            await services.Cache.WrittenAsync(row, cancellationToken);
+            services.Http.Response.Headers[HeaderNames.ETag] = row.ETag;
             return TypedResults.Ok(row.ToProduct());
         }
 
-        return outcome.PreconditionFailed ? PreconditionFailed() : TypedResults.NotFound();
+        return result.Outcome == WriteOutcome.PreconditionFailed ? PreconditionFailed() : TypedResults.NotFound();
     }
 
-    internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(
-        long id, ProductStore store, ProductCache cache, HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(
+        long id, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var ifMatch = request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(request.Headers.IfMatch, id);
-        var outcome = await store.DeleteAsync(id, ifMatch, cancellationToken);
-        if (outcome == DeleteOutcome.Deleted)
+        var outcome = await services.Store.DeleteAsync(id, services.IfMatch(id), cancellationToken);
+        if (outcome == WriteOutcome.Done)
         {
-            await cache.DeletedAsync(id, cancellationToken);
+            await services.Cache.DeletedAsync(id, cancellationToken);
         }
 
         return outcome switch
         {
-            DeleteOutcome.Deleted => TypedResults.NoContent(),
-            DeleteOutcome.PreconditionFailed => PreconditionFailed(),
+            WriteOutcome.Done => TypedResults.NoContent(),
+            WriteOutcome.PreconditionFailed => PreconditionFailed(),
             _ => TypedResults.NotFound(),
         };
     }
@@ -125,4 +118,15 @@ public static class ProductsApi
         detail: "If-Match does not match the current ETag: GET the product again and reapply your change.");
 
     private static string Location(long id) => string.Create(CultureInfo.InvariantCulture, $"/api/products/{id}");
+}
+
+/// <summary>What every product handler takes (bound with <c>[AsParameters]</c>, as eShop's CatalogServices).</summary>
+internal sealed record ProductServices(ProductStore Store, ProductCache Cache, HttpContext Http)
+{
+    /// <summary>How fresh this request's reads must be (the platform's read-your-writes rule).</summary>
+    public ReadConsistency Consistency => Http.ReadConsistency();
+
+    /// <summary>The request's If-Match for product <paramref name="id"/>, or null when it sent none.</summary>
+    public ProductETag.IfMatch? IfMatch(long id) =>
+        Http.Request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(Http.Request.Headers.IfMatch, id);
 }

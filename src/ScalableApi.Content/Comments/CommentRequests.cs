@@ -1,17 +1,16 @@
 using FluentValidation;
-using ScalableApi.Content.Data;
 using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Content.Comments;
 
 /// <summary>Body of POST /api/posts/{id}/comments. Nullable so a missing field is a validation error.</summary>
-public sealed record CreateCommentRequest(string? Body)
+internal sealed record CreateCommentRequest(string? Body)
 {
     public const int MaxBodyLength = 5_000;
 }
 
 /// <summary>Body 1–5,000 characters, kept exactly as sent.</summary>
-public sealed class CreateCommentRequestValidator : AbstractValidator<CreateCommentRequest>
+internal sealed class CreateCommentRequestValidator : AbstractValidator<CreateCommentRequest>
 {
     public CreateCommentRequestValidator()
     {

@@ -1,18 +1,17 @@
 using FluentValidation;
-using ScalableApi.Content.Data;
 using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Content.Posts;
 
 /// <summary>Body of POST /api/posts. Nullable so a missing field is a validation error, not a binding failure.</summary>
-public sealed record CreatePostRequest(string? Title, string? Body)
+internal sealed record CreatePostRequest(string? Title, string? Body)
 {
     public const int MaxTitleLength = 200;
     public const int MaxBodyLength = 20_000;
 }
 
 /// <summary>Title trimmed to 1–200 characters; body 1–20,000 characters, kept exactly as sent.</summary>
-public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostRequest>
+internal sealed class CreatePostRequestValidator : AbstractValidator<CreatePostRequest>
 {
     public CreatePostRequestValidator()
     {

@@ -24,7 +24,7 @@ public static class CachingExtensions
         builder.Services.AddOptions<CachingOptions>().Bind(section);
         var options = section.Get<CachingOptions>() ?? new CachingOptions();
         var name = string.IsNullOrWhiteSpace(options.Name) ? serviceName : options.Name;
-        var redis = builder.Configuration.GetConnectionString("redis");
+        var redis = builder.Configuration.GetRedisConnectionString();
 
         var cache = builder.Services.AddFusionCache()
             .WithOptions(o =>
@@ -78,7 +78,6 @@ public static class CachingExtensions
         }
 
         cache.AsHybridCache();
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CollectionVersions>();
         return builder;
     }

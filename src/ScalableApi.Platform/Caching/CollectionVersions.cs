@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Caching;
 
@@ -34,6 +36,26 @@ public sealed class CollectionVersions(HybridCache cache, IOptions<CachingOption
     /// <summary>After a write: every page of the collection, on every replica, is retired before the write answers.</summary>
     public ValueTask ChangedAsync(string collection, CancellationToken cancellationToken) =>
         cache.SetAsync(Key(collection), NewVersion(), Entry, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// The entry <paramref name="entry"/> of <paramref name="collection"/> under the collection's current version
+    /// (single flight on a miss). The factory is told how fresh its read must be: <see cref="ReadConsistency.Latest"/>
+    /// right after a write (see <see cref="FillFromPrimary"/>), else <see cref="ReadConsistency.Any"/>.
+    /// </summary>
+    public async ValueTask<T> GetOrCreateAsync<TState, T>(
+        string collection,
+        string entry,
+        TState state,
+        Func<TState, ReadConsistency, CancellationToken, ValueTask<T>> factory,
+        CancellationToken cancellationToken)
+    {
+        var version = await GetAsync(collection, cancellationToken);
+        return await cache.GetOrCreateAsync(
+            string.Create(CultureInfo.InvariantCulture, $"{collection}:v{version.Version}:{entry}"),
+            (state, factory, consistency: FillFromPrimary(version) ? ReadConsistency.Latest : ReadConsistency.Any),
+            static (s, ct) => s.factory(s.state, s.consistency, ct),
+            cancellationToken: cancellationToken);
+    }
 
     /// <summary>Whether a page of this version should be filled from the primary rather than a standby.</summary>
     public bool FillFromPrimary(CollectionVersion version) =>

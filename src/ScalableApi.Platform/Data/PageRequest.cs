@@ -1,31 +1,40 @@
+using ScalableApi.Platform.Errors;
+
 namespace ScalableApi.Platform.Data;
 
 /// <summary>
-/// The <c>limit</c> and <c>cursor</c> query parameters every list endpoint takes. Bind with
-/// <c>[AsParameters]</c>; check with <see cref="Validate"/> (limit 1–100, default 20; cursor ours).
+/// The <c>limit</c> and <c>cursor</c> query parameters every list endpoint takes. Bind with <c>[AsParameters]</c>,
+/// then <see cref="TryGetKeyset"/>: limit 1–<see cref="MaxLimit"/> (default <see cref="DefaultLimit"/>), a cursor
+/// of ours or none (an empty <c>cursor=</c> counts as none).
 /// </summary>
 public record PageRequest(int? Limit, string? Cursor)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    public int EffectiveLimit => Limit ?? DefaultLimit;
+    public static readonly string LimitMessage = $"limit must be an integer between 1 and {MaxLimit}.";
+    public const string CursorMessage = "cursor is not valid; use the nextCursor of a previous page.";
 
-    /// <summary>Field errors in the shape of a validation problem, or null when the request is fine.</summary>
-    public Dictionary<string, string[]>? Validate(int cursorKeys, out long[] keys)
+    /// <summary>
+    /// The page as a newest-first keyset on one id, or the field errors of a validation problem
+    /// (title <see cref="ProblemTitles.Validation"/>).
+    /// </summary>
+    public Dictionary<string, string[]>? TryGetKeyset(out Keyset keyset)
     {
-        keys = new long[cursorKeys];
+        Span<long> keys = stackalloc long[1];
         Dictionary<string, string[]>? errors = null;
         if (Limit is < 1 or > MaxLimit)
         {
-            (errors ??= [])["limit"] = [$"limit must be between 1 and {MaxLimit}."];
+            (errors ??= [])["limit"] = [LimitMessage];
         }
 
-        if (Cursor is not null && !KeysetCursor.TryDecode(Cursor, keys))
+        var hasCursor = !string.IsNullOrEmpty(Cursor);
+        if (hasCursor && !KeysetCursor.TryDecode(Cursor, keys))
         {
-            (errors ??= [])["cursor"] = ["cursor is not valid; use the nextCursor of a previous page."];
+            (errors ??= [])["cursor"] = [CursorMessage];
         }
 
+        keyset = new Keyset(hasCursor && errors is null ? keys[0] : long.MaxValue, Limit ?? DefaultLimit);
         return errors;
     }
 }

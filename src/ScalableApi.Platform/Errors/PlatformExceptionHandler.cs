@@ -53,7 +53,7 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
             if (BoundParameter(bad.Message) is { } parameter)
             {
                 // limit=abc or a missing required query value: name the field like a validation error does.
-                return (400, "One or more fields are not valid.", null, new Dictionary<string, string[]> { [parameter] = ["The value is missing or not valid for this field."] });
+                return (400, ProblemTitles.Validation, null, new Dictionary<string, string[]> { [parameter] = ["The value is missing or not valid for this field."] });
             }
 
             return bad.StatusCode switch

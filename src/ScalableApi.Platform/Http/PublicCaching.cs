@@ -2,13 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Http;
 
 /// <summary>
 /// Cache-Control for public reads, so a CDN in front of the gateway can absorb read traffic: 30 s fresh, then
-/// served stale for up to 60 s while it revalidates (cheap with ETags). A signed-in caller gets
-/// <c>private, no-store</c> instead: their reads promise read-your-writes, which no shared cache can keep.
+/// served stale for up to 60 s while it revalidates (cheap with ETags). A read that must be
+/// <see cref="ReadConsistency.Latest"/> (a signed-in caller's) gets <c>private, no-store</c> instead: it promises
+/// read-your-writes, which no shared cache can keep.
 /// </summary>
 public static class PublicCaching
 {
@@ -23,22 +25,20 @@ public static class PublicCaching
     public static void Apply(HttpContext context)
     {
         var response = context.Response;
-        response.Headers[HeaderNames.CacheControl] = IsSignedIn(context) ? PrivateCacheControl : CacheControl;
+        response.Headers[HeaderNames.CacheControl] = context.ReadConsistency() == ReadConsistency.Latest ? PrivateCacheControl : CacheControl;
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
     }
 
-    public static bool IsSignedIn(HttpContext context) => context.User.Identity?.IsAuthenticated == true;
-
     /// <summary>
-    /// Marks 200 responses of a public GET cacheable. Errors are not: a 404 for an item created a moment later,
-    /// or a 400, must not be pinned in a CDN for 30 seconds.
+    /// Marks 200 responses of a public GET cacheable, and the 304s that stand for them. Errors are not: a 404 for an
+    /// item created a moment later, or a 400, must not be pinned in a CDN for 30 seconds.
     /// </summary>
     public static RouteHandlerBuilder CachePublicly(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             var inner = result is INestedHttpResult nested ? nested.Result : result;
-            if (inner is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK })
+            if (inner is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK or StatusCodes.Status304NotModified })
             {
                 Apply(context.HttpContext);
             }

@@ -18,7 +18,6 @@ internal static class SecurityExtensions
     public static void AddPlatformAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName));
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(JwksSigningKeySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.TryAddSingleton<ISigningKeySource>(sp => new JwksSigningKeySource(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(JwksSigningKeySource.HttpClientName),

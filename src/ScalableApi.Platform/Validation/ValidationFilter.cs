@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
+using ScalableApi.Platform.Errors;
 
 namespace ScalableApi.Platform.Validation;
 
@@ -24,7 +25,7 @@ internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFi
                 var errors = result.Errors
                     .GroupBy(e => ToCamelCase(e.PropertyName))
                     .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-                return TypedResults.ValidationProblem(errors, title: "One or more fields are not valid.");
+                return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
             }
         }
 

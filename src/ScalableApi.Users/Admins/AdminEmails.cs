@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using ScalableApi.Users.Users;
+using ScalableApi.Users.Accounts;
 
 namespace ScalableApi.Users.Admins;
 
 /// <summary><c>Users:AdminEmails</c>, normalised like stored addresses so the comparison is exact.</summary>
-public sealed class AdminEmails(IOptions<UsersOptions> options)
+internal sealed class AdminEmails(IOptions<UsersOptions> options)
 {
     private readonly HashSet<string> _emails = [.. options.Value.AdminEmails
         .Select(e => EmailAddress.TryNormalize(e, out var normalized) ? normalized : null)

@@ -1,8 +1,7 @@
-using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
+using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Auth;
-using ScalableApi.Users.Users;
 
 namespace ScalableApi.Users.Admins;
 
@@ -11,7 +10,7 @@ namespace ScalableApi.Users.Admins;
 /// user as admin or promotes an existing one and sets that password, and exits without listening.
 /// Exit codes: 0 done, 2 bad arguments, 1 failure.
 /// </summary>
-public static class CreateAdminCommand
+internal static class CreateAdminCommand
 {
     public const string Verb = "create-admin";
     public const int ExitOk = 0;
@@ -25,7 +24,7 @@ public static class CreateAdminCommand
     public static Task<int> RunAsync(WebApplication app, string[] args) =>
         RunAsync(app.Services, args, Console.Out, Console.Error, app.Lifetime.ApplicationStopping);
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         if (!TryParse(args, out var options, out var problem))
         {
@@ -38,24 +37,24 @@ public static class CreateAdminCommand
         {
             var database = services.GetRequiredService<IDatabase>();
             await services.GetRequiredService<MigrationRunner>()
-                .MigrateAsync(MigrationSource.Load(typeof(CreateAdminCommand).Assembly, database.Engine), ct);
+                .MigrateAsync(MigrationSource.Load(typeof(CreateAdminCommand).Assembly, database.Engine), cancellationToken);
 
-            var users = services.GetRequiredService<UserRepository>();
+            var users = services.GetRequiredService<UserStore>();
             // The running replicas' cache, through Redis (ConnectionStrings:redis): a write here must reach their
             // memory copies like any PATCH does. Without Redis the cache is this process's memory only, a no-op.
-            var cache = services.GetRequiredService<HybridCache>();
+            var cache = services.GetRequiredService<UserCache>();
             var hash = services.GetRequiredService<PasswordService>().Hash(password);
-            if (await users.FindByEmailAsync(email, ct) is { } existing)
+            if (await users.FindByEmailAsync(email, cancellationToken) is { } existing)
             {
-                var promoted = await users.UpdateAsync(existing.Id, new UserChanges(null, null, false, null, Roles.Admin, hash), ct);
-                await UsersApi.UserChangedAsync(cache, existing.Id, promoted, ct);
+                var promoted = await users.UpdateAsync(existing.Id, new UserChanges(null, null, false, null, Roles.Admin, hash), cancellationToken);
+                await cache.ChangedAsync(existing.Id, promoted, cancellationToken);
                 await output.WriteLineAsync($"create-admin: promoted user {existing.Id} <{email}> to admin and set the password.");
                 return ExitOk;
             }
 
-            var user = await users.InsertAsync(email, name, null, Roles.Admin, hash, ct);
+            var user = await users.InsertAsync(email, name, null, Roles.Admin, hash, cancellationToken);
             // SQLite reuses the id of a deleted last row, whose "not found" may be cached on the replicas.
-            await UsersApi.UserChangedAsync(cache, user.Id, user, ct);
+            await cache.ChangedAsync(user.Id, user, cancellationToken);
             await output.WriteLineAsync($"create-admin: created admin user {user.Id} <{email}>.");
             return ExitOk;
         }

@@ -1,16 +1,16 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Validation;
+using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
-using ScalableApi.Users.Users;
 
 namespace ScalableApi.Users.Auth;
 
 /// <summary>Register, login and refresh: the only endpoints that deal with passwords and refresh tokens.</summary>
-public static class AuthApi
+internal static class AuthApi
 {
     /// <summary>One title for every failed login, so the body does not tell an unknown e-mail from a wrong password.</summary>
     public const string InvalidCredentials = "The e-mail or password is not correct.";
@@ -20,25 +20,28 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
-        api.MapPost("/register", Register).Validate<RegisterRequest>().WithName("Register");
-        api.MapPost("/login", Login).Validate<LoginRequest>().WithName("Login");
-        api.MapPost("/refresh", Refresh).Validate<RefreshRequest>().WithName("Refresh");
+        api.MapPost("/register", Register).Validate<RegisterRequest>()
+            .WithName("Register").WithSummary("Create an account (never an admin unless listed in Users:AdminEmails).");
+        api.MapPost("/login", Login).Validate<LoginRequest>()
+            .WithName("Login").WithSummary("Exchange e-mail and password for an access token and a refresh token.");
+        api.MapPost("/refresh", Refresh).Validate<RefreshRequest>()
+            .WithName("Refresh").WithSummary("Spend a refresh token for a new pair; a reused one revokes its whole family.");
         return app;
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, UserRepository users, PasswordService passwords, AdminEmails admins, HybridCache cache, CancellationToken ct)
+        RegisterRequest request, AdminEmails admins, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         // The validator has accepted the fields; normalising cannot fail here.
         EmailAddress.TryNormalize(request.Email, out var email);
         var role = admins.Contains(email) ? Roles.Admin : Roles.User;
-        var hash = passwords.Hash(request.Password!);
+        var hash = services.Passwords.Hash(request.Password!);
         try
         {
-            var user = await users.InsertAsync(email, request.Name!.Trim(), request.Age, role, hash, ct);
+            var user = await services.Users.InsertAsync(email, request.Name!.Trim(), request.Age, role, hash, cancellationToken);
             // SQLite reuses the id of a deleted last row, whose "not found" may still be cached.
-            await UsersApi.UserChangedAsync(cache, user.Id, user, ct);
-            return TypedResults.Created($"/api/users/{user.Id}", UserResponse.From(user));
+            await services.Cache.ChangedAsync(user.Id, user, cancellationToken);
+            return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/users/{user.Id}"), UserResponse.From(user));
         }
         catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))
         {
@@ -48,27 +51,27 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, UserRepository users, PasswordService passwords, TokenService tokens, CancellationToken ct)
+        LoginRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var user = EmailAddress.TryNormalize(request.Email, out var email) ? await users.FindByEmailAsync(email, ct) : null;
+        var user = EmailAddress.TryNormalize(request.Email, out var email) ? await services.Users.FindByEmailAsync(email, cancellationToken) : null;
         if (user is null)
         {
-            passwords.VerifyUnknownUser(request.Password!);
+            services.Passwords.VerifyUnknownUser(request.Password!);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: InvalidCredentials);
         }
 
-        if (!passwords.Verify(user.PasswordHash, request.Password!))
+        if (!services.Passwords.Verify(user.PasswordHash, request.Password!))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: InvalidCredentials);
         }
 
-        return TypedResults.Ok(await tokens.IssueAsync(user, ct));
+        return TypedResults.Ok(await services.Tokens.IssueAsync(user, cancellationToken));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
-        RefreshRequest request, TokenService tokens, CancellationToken ct)
+        RefreshRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var pair = await tokens.RefreshAsync(request.RefreshToken!, ct);
+        var pair = await services.Tokens.RefreshAsync(request.RefreshToken!, cancellationToken);
         return pair is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: InvalidRefreshToken)
             : TypedResults.Ok(pair);
@@ -77,3 +80,6 @@ public static class AuthApi
     internal static ProblemHttpResult EmailTaken() =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This e-mail address is already registered.");
 }
+
+/// <summary>What every auth handler takes (bound with <c>[AsParameters]</c>).</summary>
+internal sealed record AuthServices(UserStore Users, UserCache Cache, PasswordService Passwords, TokenService Tokens);

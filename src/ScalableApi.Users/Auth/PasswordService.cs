@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using ScalableApi.Users.Users;
+using ScalableApi.Users.Accounts;
 
 namespace ScalableApi.Users.Auth;
 
@@ -9,7 +9,7 @@ namespace ScalableApi.Users.Auth;
 /// does not give: an unknown e-mail is checked against a dummy hash, so it costs the same time as a wrong password
 /// and login timing does not reveal who has an account.
 /// </summary>
-public sealed class PasswordService
+internal sealed class PasswordService
 {
     public const int Iterations = 100_000;
 

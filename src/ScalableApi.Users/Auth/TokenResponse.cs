@@ -1,4 +1,4 @@
 namespace ScalableApi.Users.Auth;
 
 /// <summary>The body of login and refresh: <c>expiresIn</c> is the access token's lifetime in seconds.</summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string RefreshToken);
+internal sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string RefreshToken);

@@ -8,8 +8,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Security;
+using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Keys;
-using ScalableApi.Users.Users;
 
 namespace ScalableApi.Users.Auth;
 
@@ -18,7 +18,7 @@ namespace ScalableApi.Users.Auth;
 /// stored only as its SHA-256. Refresh tokens rotate: each use spends the token and issues the next one of the
 /// same family; presenting a spent token again means it was stolen (or replayed), so the whole family is revoked.
 /// </summary>
-public sealed class TokenService(
+internal sealed class TokenService(
     IDatabase database,
     SigningKeyStore keys,
     IOptions<UsersOptions> users,
@@ -30,47 +30,47 @@ public sealed class TokenService(
     private readonly JsonWebTokenHandler _handler = new();
 
     /// <summary>A new session (a new token family) for a user who just proved their password.</summary>
-    public async Task<TokenResponse> IssueAsync(User user, CancellationToken ct)
+    public async Task<TokenResponse> IssueAsync(User user, CancellationToken cancellationToken)
     {
         var now = UnixTime.Now(time);
         var refreshToken = NewRefreshToken();
-        await using var connection = await database.OpenWriteAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await RefreshTokenRepository.DeleteExpiredForUserAsync(connection, transaction, user.Id, now, ct);
-        await RefreshTokenRepository.InsertAsync(
-            connection, transaction, user.Id, Guid.NewGuid().ToString("N"), Hash(refreshToken), now, now + RefreshLifetimeMs, ct);
-        await transaction.CommitAsync(ct);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RefreshTokenStore.DeleteExpiredForUserAsync(connection, transaction, user.Id, now, cancellationToken);
+        await RefreshTokenStore.InsertAsync(
+            connection, transaction, user.Id, Guid.NewGuid().ToString("N"), Hash(refreshToken), now, now + RefreshLifetimeMs, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Pair(user, refreshToken);
     }
 
     /// <summary>The next pair of the token's family, or null (→ 401) for an unknown, expired, revoked or spent token.</summary>
-    public async Task<TokenResponse?> RefreshAsync(string refreshToken, CancellationToken ct)
+    public async Task<TokenResponse?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var now = UnixTime.Now(time);
         var hash = Hash(refreshToken);
-        await using var connection = await database.OpenWriteAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var spent = await RefreshTokenRepository.SpendAsync(connection, transaction, hash, now, ct);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var spent = await RefreshTokenStore.SpendAsync(connection, transaction, hash, now, cancellationToken);
         if (spent is null)
         {
-            if (await RefreshTokenRepository.FindSpentFamilyAsync(connection, transaction, hash, ct) is { } family)
+            if (await RefreshTokenStore.FindSpentFamilyAsync(connection, transaction, hash, cancellationToken) is { } family)
             {
-                await RefreshTokenRepository.RevokeFamilyAsync(connection, transaction, family, now, ct);
-                await transaction.CommitAsync(ct);
+                await RefreshTokenStore.RevokeFamilyAsync(connection, transaction, family, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
 
             return null;
         }
 
-        var user = await UserRepository.FindAsync(connection, spent.UserId, transaction, ct);
+        var user = await UserStore.FindAsync(connection, spent.UserId, transaction, cancellationToken);
         if (user is null)
         {
             return null; // Deleted meanwhile; the cascade removes the token rows.
         }
 
         var next = NewRefreshToken();
-        await RefreshTokenRepository.InsertAsync(connection, transaction, user.Id, spent.FamilyId, Hash(next), now, now + RefreshLifetimeMs, ct);
-        await transaction.CommitAsync(ct);
+        await RefreshTokenStore.InsertAsync(connection, transaction, user.Id, spent.FamilyId, Hash(next), now, now + RefreshLifetimeMs, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Pair(user, next);
     }
 

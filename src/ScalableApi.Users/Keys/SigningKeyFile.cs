@@ -10,7 +10,7 @@ namespace ScalableApi.Users.Keys;
 /// One ES256 key on disk: a JWK with its private part (<c>d</c>) plus <c>created</c> (unix ms), the moment
 /// it became the active key. The JWK form keeps the files readable by standard tooling.
 /// </summary>
-public sealed class SigningKeyFile
+internal sealed class SigningKeyFile
 {
     public const string Extension = ".json";
 

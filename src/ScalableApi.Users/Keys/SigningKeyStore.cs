@@ -13,7 +13,7 @@ namespace ScalableApi.Users.Keys;
 /// so two replicas starting or rotating at once end up with one new key, not two.
 /// Also the users service's own <see cref="ISigningKeySource"/>: it validates with the same keys it publishes.
 /// </summary>
-public sealed partial class SigningKeyStore : ISigningKeySource
+internal sealed partial class SigningKeyStore : ISigningKeySource
 {
     private const string LockFileName = ".lock";
     private static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(5);

@@ -56,7 +56,7 @@ public abstract partial class ProductsQueryPlanTests(ServiceFactory<Program> fac
     public async Task Get_update_and_delete_by_id_use_the_primary_key()
     {
         var parameters = new { Id = 12_345L, Name = "n", Description = "d", PriceCents = 1L, Stock = 1, Now = 1L, Versions = new[] { 1L } };
-        foreach (var sql in new[] { ProductSql.GetById, ProductSql.Exists, ProductSql.Replace, ProductSql.ReplaceIfVersion(factory.Engine), ProductSql.Delete, ProductSql.DeleteIfVersion(factory.Engine) })
+        foreach (var sql in new[] { ProductStore.GetByIdSql, ProductStore.ExistsSql, ProductStore.ReplaceSql, ProductStore.ReplaceIfVersionSql(factory.Engine), ProductStore.DeleteSql, ProductStore.DeleteIfVersionSql(factory.Engine) })
         {
             var plan = await ExplainAsync(sql, parameters);
             AssertIndexed(plan);
@@ -77,18 +77,18 @@ public abstract partial class ProductsQueryPlanTests(ServiceFactory<Program> fac
     {
         var filter = filterName switch
         {
-            "first page" => new ProductFilter(20, null, null, null, null),
-            "after cursor" => new ProductFilter(20, 10_000, null, null, null),
-            "price range" => new ProductFilter(20, null, null, 10_000, 10_100),
-            "price range after cursor" => new ProductFilter(20, 10_000, null, 10_000, 20_000),
-            "min price only" => new ProductFilter(20, null, null, 9_999_000, null),
-            "search rare" => new ProductFilter(20, null, RareWord, null, null),
-            "search rare after cursor" => new ProductFilter(20, long.MaxValue - 1, RareWord, null, null),
-            "search rare in price range" => new ProductFilter(20, null, RareWord, 1_000, 5_000),
-            _ => new ProductFilter(20, null, "oak", null, null),
+            "first page" => new ProductFilter(Keyset.First(20), null, null, null),
+            "after cursor" => new ProductFilter(new Keyset(10_000, 20), null, null, null),
+            "price range" => new ProductFilter(Keyset.First(20), null, 10_000, 10_100),
+            "price range after cursor" => new ProductFilter(new Keyset(10_000, 20), null, 10_000, 20_000),
+            "min price only" => new ProductFilter(Keyset.First(20), null, 9_999_000, null),
+            "search rare" => new ProductFilter(Keyset.First(20), RareWord, null, null),
+            "search rare after cursor" => new ProductFilter(new Keyset(long.MaxValue - 1, 20), RareWord, null, null),
+            "search rare in price range" => new ProductFilter(Keyset.First(20), RareWord, 1_000, 5_000),
+            _ => new ProductFilter(Keyset.First(20), "oak", null, null),
         };
 
-        var plan = await ExplainAsync(ProductSql.List(factory.Engine, filter), ProductSql.ListParameters(filter));
+        var plan = await ExplainAsync(ProductStore.ListSql(factory.Engine, filter), ProductStore.ListParameters(filter));
 
         AssertIndexed(plan);
         if (filterName is "search rare" or "search rare after cursor")

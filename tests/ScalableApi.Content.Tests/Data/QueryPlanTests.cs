@@ -10,7 +10,7 @@ namespace ScalableApi.Content.Tests.Data;
 
 /// <summary>
 /// Every statement the service runs is served by the index meant for it, on both engines: the plans of the exact
-/// SQL constants in PostQueries/CommentQueries, on a table with enough rows (and statistics) to make a full scan
+/// SQL constants in PostStore/CommentStore, on a table with enough rows (and statistics) to make a full scan
 /// tempting. List queries also need no sort: the index order is the page order.
 /// </summary>
 public abstract class QueryPlanTests(ServiceFactory<Program> factory)
@@ -28,19 +28,19 @@ public abstract class QueryPlanTests(ServiceFactory<Program> factory)
     public static TheoryData<string, string, string, string, bool> Statements => new()
     {
         // name, SQL, PostgreSQL index (regex), SQLite access (regex), is it a list (no sort allowed)
-        { "post by id", PostQueries.GetByIdSql, PostKey, RowId, false },
-        { "posts by author", PostQueries.ListByAuthorSql, "ix_posts_author_id_id", "INDEX ix_posts_author_id_id", true },
-        { "lock post to delete as admin", PostQueries.LockAsAdminSql, PostKey, RowId, false },
+        { "post by id", PostStore.GetByIdSql, PostKey, RowId, false },
+        { "posts by author", PostStore.ListByAuthorSql, "ix_posts_author_id_id", "INDEX ix_posts_author_id_id", true },
+        { "lock post to delete as admin", PostStore.LockAsAdminSql, PostKey, RowId, false },
         // Either index finds exactly one row here (id and author are both equalities).
-        { "lock post to delete as author", PostQueries.LockAsAuthorSql, $"{PostKey}|ix_posts_author_id_id", $"{RowId}|INDEX ix_posts_author_id_id", false },
-        { "delete a post's comments", PostQueries.DeleteCommentsSql, "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", false },
-        { "delete post", PostQueries.DeleteSql, PostKey, RowId, false },
-        { "post exists (delete)", PostQueries.ExistsSql, PostKey, RowId, false },
-        { "count a comment", CommentQueries.IncrementCountSql, PostKey, RowId, false },
-        { "comment by id", CommentQueries.GetByIdSql, CommentKey, RowId, false },
-        { "comments by post", CommentQueries.ListByPostSql, "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", true },
-        { "comments by author", CommentQueries.ListByAuthorSql, "ix_comments_author_id_id", "INDEX ix_comments_author_id_id", true },
-        { "post exists (comments)", CommentQueries.PostExistsSql, PostKey, RowId, false },
+        { "lock post to delete as author", PostStore.LockAsAuthorSql, $"{PostKey}|ix_posts_author_id_id", $"{RowId}|INDEX ix_posts_author_id_id", false },
+        { "delete a post's comments", PostStore.DeleteCommentsSql, "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", false },
+        { "delete post", PostStore.DeleteSql, PostKey, RowId, false },
+        { "post exists (delete)", PostStore.ExistsSql, PostKey, RowId, false },
+        { "count a comment", CommentStore.IncrementCountSql, PostKey, RowId, false },
+        { "comment by id", CommentStore.GetByIdSql, CommentKey, RowId, false },
+        { "comments by post", CommentStore.ListByPostSql, "ix_comments_post_id_id", "INDEX ix_comments_post_id_id", true },
+        { "comments by author", CommentStore.ListByAuthorSql, "ix_comments_author_id_id", "INDEX ix_comments_author_id_id", true },
+        { "post exists (comments)", CommentStore.PostExistsSql, PostKey, RowId, false },
     };
 
     [SkippableTheory]

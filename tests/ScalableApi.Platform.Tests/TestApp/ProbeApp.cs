@@ -85,7 +85,7 @@ public sealed class ProbeApp : IAsyncDisposable
         app.UsePlatform();
         app.MapPlatformEndpoints();
         var probe = app.MapGroup("/probe");
-        probe.MapGet("/pages", ([AsParameters] PageRequest page) => TypedResults.Ok(page.EffectiveLimit));
+        probe.MapGet("/pages", ([AsParameters] PageRequest page) => TypedResults.Ok(page.Limit ?? PageRequest.DefaultLimit));
         probe.MapGet("/items/{id:long}", (long id) => TypedResults.Ok(new { id, text = "<b>\"é\"</b> & 'x'" }));
         probe.MapPost("/echo", (ProbeRequest request) => TypedResults.Ok(request)).Validate<ProbeRequest>();
         probe.MapGet("/secure", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new { id = user.GetUserId() })).RequireAuthorization();

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Microsoft.Extensions.Caching.Hybrid;
+using ScalableApi.Platform.Data;
+
+namespace ScalableApi.Users.Accounts;
+
+/// <summary>
+/// Public profiles through the platform cache (key <c>user:{id}</c>; no tag, which would cost a second lookup per
+/// hit). Every write of a user (register, PATCH, DELETE, create-admin) replaces the entry, on every replica (Redis and
+/// the backplane), by what the primary now holds, or by "not found" (a tombstone): replacing rather than evicting
+/// means the next read cannot refill the profile from a standby that has not replayed the write yet.
+/// </summary>
+internal sealed class UserCache(HybridCache cache, UserStore store)
+{
+    public static string UserKey(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
+
+    public ValueTask<PublicUserResponse?> GetPublicAsync(long id, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(
+            UserKey(id),
+            (store, id),
+            static async (state, ct) => await state.store.FindAsync(state.id, ReadConsistency.Any, ct) is { } user ? PublicUserResponse.From(user) : null,
+            cancellationToken: cancellationToken);
+
+    /// <summary>After any write of user <paramref name="id"/>: <paramref name="user"/> as it now is, or null when deleted.</summary>
+    public ValueTask ChangedAsync(long id, User? user, CancellationToken cancellationToken) =>
+        cache.SetAsync(UserKey(id), user is null ? null : PublicUserResponse.From(user), cancellationToken: cancellationToken);
+}

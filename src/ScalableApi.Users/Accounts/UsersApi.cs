@@ -1,0 +1,120 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ScalableApi.Contracts;
+using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Errors;
+using ScalableApi.Platform.Security;
+using ScalableApi.Platform.Validation;
+using ScalableApi.Users.Auth;
+
+namespace ScalableApi.Users.Accounts;
+
+/// <summary>The caller's profile, public user pages, and self-or-admin changes.</summary>
+internal static class UsersApi
+{
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/profile", GetProfile).RequireAuthorization().WithTags("Users")
+            .WithName("GetProfile").WithSummary("The signed-in user's own profile.");
+
+        var api = app.MapGroup("/api/users").WithTags("Users");
+        api.MapGet("/", ListUsers).RequireAuthorization(AuthorizationPolicies.Admin)
+            .WithName("ListUsers").WithSummary("A page of users, newest first (admin).");
+        api.MapGet("/{id:long}", GetUser).AllowAnonymous()
+            .WithName("GetUser").WithSummary("A user's public profile.");
+        api.MapPatch("/{id:long}", UpdateUser).RequireAuthorization().Validate<UpdateUserRequest>()
+            .Accepts<UpdateUserRequest>("application/json")
+            .WithName("UpdateUser").WithSummary("Change a user (themself or an admin; only an admin changes a role).");
+        api.MapDelete("/{id:long}", DeleteUser).RequireAuthorization()
+            .WithName("DeleteUser").WithSummary("Delete a user (themself or an admin).");
+        return app;
+    }
+
+    /// <summary>401 also when the account was deleted after the token was issued: the token names nobody any more.</summary>
+    public static async Task<Results<Ok<UserResponse>, UnauthorizedHttpResult>> GetProfile(
+        [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        var user = services.User.GetUserId() is { } id ? await services.Store.FindAsync(id, ReadConsistency.Latest, cancellationToken) : null;
+        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<PublicUserResponse>, NotFound>> GetUser(
+        long id, [AsParameters] UserServices services, CancellationToken cancellationToken) =>
+        await services.Cache.GetPublicAsync(id, cancellationToken) is { } profile ? TypedResults.Ok(profile) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateUser(
+        long id, UpdateUserRequest request, PasswordService passwords, [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        if (!services.User.IsSelfOrAdmin(id) || (request.HasRole && !services.User.IsAdmin()))
+        {
+            return TypedResults.Forbid();
+        }
+
+        string? email = null;
+        if (request.HasEmail)
+        {
+            EmailAddress.TryNormalize(request.Email, out var normalized);
+            email = normalized;
+        }
+
+        var changes = new UserChanges(
+            email,
+            request.HasName ? request.Name!.Trim() : null,
+            request.HasAge,
+            request.Age,
+            request.HasRole ? request.Role : null,
+            request.HasPassword ? passwords.Hash(request.Password!) : null);
+        try
+        {
+            if (await services.Store.UpdateAsync(id, changes, cancellationToken) is not { } user)
+            {
+                return TypedResults.NotFound();
+            }
+
+            // Before the response: the next read of the profile, on any replica, sees the change.
+            await services.Cache.ChangedAsync(id, user, cancellationToken);
+            return TypedResults.Ok(UserResponse.From(user));
+        }
+        catch (DbException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return AuthApi.EmailTaken();
+        }
+    }
+
+    /// <summary>The user's posts and comments are removed by the content service on an event.</summary>
+    public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> DeleteUser(
+        long id, [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        if (!services.User.IsSelfOrAdmin(id))
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (!await services.Store.DeleteAsync(id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await services.Cache.ChangedAsync(id, null, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<Page<UserResponse>>, ValidationProblem>> ListUsers(
+        [AsParameters] PageRequest page, [AsParameters] UserServices services, CancellationToken cancellationToken)
+    {
+        if (page.TryGetKeyset(out var keyset) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
+        }
+
+        var rows = await services.Store.ListAsync(keyset, cancellationToken);
+        return TypedResults.Ok(keyset.ToPage(rows, u => u.Id, UserResponse.From));
+    }
+}
+
+/// <summary>What every user handler takes (bound with <c>[AsParameters]</c>).</summary>
+internal sealed record UserServices(UserStore Store, UserCache Cache, HttpContext Http)
+{
+    public ClaimsPrincipal User => Http.User;
+}

@@ -1,0 +1,283 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ScalableApi.Contracts;
+using ScalableApi.Testing;
+using ScalableApi.Users.Accounts;
+
+namespace ScalableApi.Users.Tests.Accounts;
+
+/// <summary>GET/PATCH/DELETE /api/users/{id} and the admin list, with the authorization matrix of every write.</summary>
+public abstract class UsersApiTests(UsersFactory factory)
+{
+    public enum Caller
+    {
+        Anonymous,
+        OtherUser,
+        Self,
+        Admin,
+    }
+
+    [SkippableFact]
+    public async Task Get_user_is_public_and_hides_email_age_and_role()
+    {
+        var user = await factory.NewUserAsync("Public Name");
+        using var client = factory.CreateClient();
+        var response = await client.GetAsync($"/api/users/{user.Id}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["createdAt", "id", "name"], body.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("Public Name", body.GetProperty("name").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Get_unknown_user_is_404()
+    {
+        using var client = factory.CreateClient();
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/users/987654321"), HttpStatusCode.NotFound);
+    }
+
+    [SkippableTheory]
+    [InlineData(Caller.Anonymous, HttpStatusCode.Unauthorized)]
+    [InlineData(Caller.OtherUser, HttpStatusCode.Forbidden)]
+    [InlineData(Caller.Self, HttpStatusCode.OK)]
+    [InlineData(Caller.Admin, HttpStatusCode.OK)]
+    public async Task Patch_authorization_matrix(Caller caller, HttpStatusCode expected)
+    {
+        var target = await factory.NewUserAsync("Before");
+        using var client = factory.CreateClient(await TokenForAsync(caller, target));
+        var response = await client.PatchAsJsonAsync($"/api/users/{target.Id}", new { name = "After" });
+
+        Assert.Equal(expected, response.StatusCode);
+        var stored = await PublicAsync(target.Id);
+        Assert.Equal(expected == HttpStatusCode.OK ? "After" : "Before", stored!.Name);
+    }
+
+    [SkippableTheory]
+    [InlineData(Caller.Anonymous, HttpStatusCode.Unauthorized)]
+    [InlineData(Caller.OtherUser, HttpStatusCode.Forbidden)]
+    [InlineData(Caller.Self, HttpStatusCode.NoContent)]
+    [InlineData(Caller.Admin, HttpStatusCode.NoContent)]
+    public async Task Delete_authorization_matrix(Caller caller, HttpStatusCode expected)
+    {
+        var target = await factory.NewUserAsync();
+        using var client = factory.CreateClient(await TokenForAsync(caller, target));
+        var response = await client.DeleteAsync($"/api/users/{target.Id}");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == HttpStatusCode.NoContent, await PublicAsync(target.Id) is null);
+    }
+
+    [SkippableTheory]
+    [InlineData(Caller.Anonymous, HttpStatusCode.Unauthorized)]
+    [InlineData(Caller.Self, HttpStatusCode.Forbidden)]
+    [InlineData(Caller.Admin, HttpStatusCode.OK)]
+    public async Task List_authorization_matrix(Caller caller, HttpStatusCode expected)
+    {
+        var someone = await factory.NewUserAsync();
+        using var client = factory.CreateClient(await TokenForAsync(caller, someone));
+        var response = await client.GetAsync("/api/users");
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Patch_merges_absent_is_unchanged_null_clears_age()
+    {
+        var user = await factory.NewUserAsync("Merge");
+        using var client = factory.CreateClient(user.AccessToken);
+
+        var withAge = await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { age = 40 });
+        var afterAge = (await withAge.Content.ReadFromJsonAsync<UserResponse>())!;
+        Assert.Equal(40, afterAge.Age);
+        Assert.Equal("Merge", afterAge.Name);
+
+        var nameOnly = (await (await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "  Renamed " })).Content.ReadFromJsonAsync<UserResponse>())!;
+        Assert.Equal("Renamed", nameOnly.Name);
+        Assert.Equal(40, nameOnly.Age);
+        Assert.Equal(user.Email, nameOnly.Email);
+
+        using var clear = new StringContent("""{"age":null}""", System.Text.Encoding.UTF8, "application/json");
+        var cleared = (await (await client.PatchAsync($"/api/users/{user.Id}", clear)).Content.ReadFromJsonAsync<UserResponse>())!;
+        Assert.Null(cleared.Age);
+        Assert.Equal("Renamed", cleared.Name);
+
+        var profile = await client.GetFromJsonAsync<UserResponse>("/api/profile");
+        Assert.Equal(cleared, profile);
+    }
+
+    [SkippableFact]
+    public async Task Patch_email_is_normalised_and_the_new_address_signs_in()
+    {
+        var user = await factory.NewUserAsync();
+        using var client = factory.CreateClient(user.AccessToken);
+        var local = "New" + Guid.NewGuid().ToString("N")[..8];
+        var response = await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { email = $" {local}@Example.ORG " });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{local}@example.org", (await response.Content.ReadFromJsonAsync<UserResponse>())!.Email);
+        await factory.LoginAsync($"{local}@example.org", UsersFactory.Password);
+    }
+
+    [SkippableFact]
+    public async Task Patch_to_a_taken_email_is_409_and_changes_nothing()
+    {
+        var first = await factory.NewUserAsync();
+        var second = await factory.NewUserAsync();
+        using var client = factory.CreateClient(second.AccessToken);
+        var response = await client.PatchAsJsonAsync($"/api/users/{second.Id}", new { email = first.Email, name = "Should not stick" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
+        var profile = await client.GetFromJsonAsync<UserResponse>("/api/profile");
+        Assert.Equal(second.Email, profile!.Email);
+        Assert.NotEqual("Should not stick", profile.Name);
+    }
+
+    public static TheoryData<string, string> InvalidPatches => new()
+    {
+        { """{"email":null}""", "email" },
+        { """{"email":"nope"}""", "email" },
+        { """{"name":null}""", "name" },
+        { """{"name":""}""", "name" },
+        { $$"""{"name":"{{new string('x', 101)}}"}""", "name" },
+        { """{"password":"short"}""", "password" },
+        { """{"password":null}""", "password" },
+        { """{"age":151}""", "age" },
+        { """{"age":"abc"}""", "age" },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(InvalidPatches))]
+    public async Task Patch_with_an_invalid_field_is_400_and_changes_nothing(string json, string field)
+    {
+        var user = await factory.NewUserAsync("Unchanged");
+        using var client = factory.CreateClient(user.AccessToken);
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        await ProblemAssert.HasFieldErrorAsync(await client.PatchAsync($"/api/users/{user.Id}", content), field);
+
+        var profile = await client.GetFromJsonAsync<UserResponse>("/api/profile");
+        Assert.Equal("Unchanged", profile!.Name);
+        Assert.Equal(user.Email, profile.Email);
+    }
+
+    [SkippableFact]
+    public async Task Only_an_admin_changes_a_role()
+    {
+        var user = await factory.NewUserAsync();
+        using var self = factory.CreateClient(user.AccessToken);
+        await ProblemAssert.IsProblemAsync(await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = Roles.Admin }), HttpStatusCode.Forbidden);
+        Assert.Equal(Roles.User, (await self.GetFromJsonAsync<UserResponse>("/api/profile"))!.Role);
+
+        using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
+        await ProblemAssert.HasFieldErrorAsync(await admin.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = "root" }), "role");
+        var promoted = await admin.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = Roles.Admin });
+        Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+        Assert.Equal(Roles.Admin, (await promoted.Content.ReadFromJsonAsync<UserResponse>())!.Role);
+
+        // The new role is in the next token the user gets.
+        var tokens = await factory.LoginAsync(user.Email, UsersFactory.Password);
+        using var asAdmin = factory.CreateClient(tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await asAdmin.GetAsync("/api/users")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Patch_and_delete_of_an_unknown_user_by_an_admin_are_404()
+    {
+        using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
+        await ProblemAssert.IsProblemAsync(await admin.PatchAsJsonAsync("/api/users/987654321", new { name = "x" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await admin.DeleteAsync("/api/users/987654321"), HttpStatusCode.NotFound);
+    }
+
+    [SkippableFact]
+    public async Task A_cached_public_profile_follows_patch_and_delete()
+    {
+        var user = await factory.NewUserAsync("Cached");
+        Assert.Equal("Cached", (await PublicAsync(user.Id))!.Name); // now in the cache
+        using var client = factory.CreateClient(user.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "Renamed" })).StatusCode);
+        Assert.Equal("Renamed", (await PublicAsync(user.Id))!.Name);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/users/{user.Id}")).StatusCode);
+        Assert.Null(await PublicAsync(user.Id));
+    }
+
+    [SkippableFact]
+    public async Task Delete_removes_the_user_and_their_refresh_tokens()
+    {
+        var user = await factory.NewUserAsync();
+        using var client = factory.CreateClient(user.AccessToken);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/users/{user.Id}")).StatusCode);
+
+        await ProblemAssert.IsProblemAsync(await client.GetAsync($"/api/users/{user.Id}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/profile"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(
+            await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken }), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(
+            await client.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UsersFactory.Password }), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await client.DeleteAsync($"/api/users/{user.Id}"), HttpStatusCode.NotFound);
+    }
+
+    [SkippableFact]
+    public async Task Admin_list_pages_newest_first_with_an_opaque_cursor_until_null()
+    {
+        // Three users of our own are the newest rows (other tests may add rows concurrently; they only come before).
+        var created = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            created.Add((await factory.RegisterAsync(UsersFactory.NewEmail(), $"Listed {i}")).Id);
+        }
+
+        using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var url = cursor is null ? "/api/users?limit=2" : $"/api/users?limit=2&cursor={Uri.EscapeDataString(cursor)}";
+            var page = (await admin.GetFromJsonAsync<Page<UserResponse>>(url))!;
+            Assert.InRange(page.Items.Count, 0, 2);
+            Assert.All(page.Items, u => Assert.False(string.IsNullOrEmpty(u.Email)));
+            seen.AddRange(page.Items.Select(u => u.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(seen.OrderDescending(), seen);
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Subset(seen.ToHashSet(), created.ToHashSet());
+    }
+
+    [SkippableTheory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    [InlineData("cursor=not-ours", "cursor")]
+    public async Task Admin_list_with_bad_paging_is_400(string query, string field)
+    {
+        using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
+        await ProblemAssert.HasFieldErrorAsync(await admin.GetAsync($"/api/users?{query}"), field);
+    }
+
+    private async Task<string?> TokenForAsync(Caller caller, Session target) => caller switch
+    {
+        Caller.Anonymous => null,
+        Caller.OtherUser => (await factory.NewUserAsync()).AccessToken,
+        Caller.Self => target.AccessToken,
+        Caller.Admin => (await factory.AdminAsync()).AccessToken,
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+
+    private async Task<PublicUserResponse?> PublicAsync(long id)
+    {
+        using var client = factory.CreateClient();
+        var response = await client.GetAsync($"/api/users/{id}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<PublicUserResponse>();
+    }
+}
+
+public sealed class SqliteUsersApiTests(SqliteFixture factory) : UsersApiTests(factory), IClassFixture<SqliteFixture>;
+
+public sealed class PostgresUsersApiTests : UsersApiTests, IClassFixture<PostgresFixture>
+{
+    public PostgresUsersApiTests(PostgresFixture factory)
+        : base(factory) => TestDatabase.SkipUnlessPostgres();
+}
