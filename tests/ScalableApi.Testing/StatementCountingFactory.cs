@@ -139,31 +139,60 @@ public class CachedReplica<TProgram>(string redis, string cacheName, CachedRepli
     }
 }
 
-/// <summary>Starting and stopping a deployment of <see cref="CachedReplica{TProgram}"/>s.</summary>
+/// <summary>Starting a deployment of <see cref="CachedReplica{TProgram}"/>s.</summary>
 public static class CachedReplicas
 {
     /// <summary>Starts replicas 1..<paramref name="count"/> of one deployment; <paramref name="create"/> gets the cache name and the replica owning the database.</summary>
-    public static async Task<T[]> StartAsync<T>(int count, string service, Func<string, T?, T> create)
+    public static async Task<Deployment<T>> StartAsync<T>(int count, string service, Func<string, T?, T> create)
         where T : class, IAsyncLifetime
     {
         var name = service + "-test-" + Guid.NewGuid().ToString("N")[..12];
-        var replicas = new T[count];
-        for (var i = 0; i < count; i++)
+        var deployment = new Deployment<T>();
+        try
         {
-            replicas[i] = create(name, i == 0 ? null : replicas[0]);
-            await replicas[i].InitializeAsync();
+            for (var i = 0; i < count; i++)
+            {
+                var replica = create(name, i == 0 ? null : deployment[0]);
+                await replica.InitializeAsync();
+                deployment.Add(replica);
+            }
+        }
+        catch
+        {
+            await deployment.DisposeAsync();
+            throw;
         }
 
-        return replicas;
+        return deployment;
     }
+}
 
-    /// <summary>Stops the replicas, the one owning the database last.</summary>
-    public static async Task StopAsync<T>(IEnumerable<T> replicas)
-        where T : IAsyncLifetime
+/// <summary>
+/// Replicas of one service started together (see <see cref="CachedReplicas.StartAsync{T}"/>): <c>await using</c> it,
+/// and disposing stops them, the one owning the database last.
+/// </summary>
+public sealed class Deployment<T> : IReadOnlyList<T>, IAsyncDisposable
+    where T : IAsyncLifetime
+{
+    private readonly List<T> _replicas = [];
+
+    public int Count => _replicas.Count;
+
+    public T this[int index] => _replicas[index];
+
+    public IEnumerator<T> GetEnumerator() => _replicas.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public async ValueTask DisposeAsync()
     {
-        foreach (var replica in replicas.Reverse())
+        for (var i = _replicas.Count - 1; i >= 0; i--)
         {
-            await replica.DisposeAsync();
+            await _replicas[i].DisposeAsync();
         }
+
+        _replicas.Clear();
     }
+
+    internal void Add(T replica) => _replicas.Add(replica);
 }

@@ -10,9 +10,6 @@ internal sealed class CachedCatalog(string redis, string cacheName, CachedCatalo
     protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings => settings ?? new Dictionary<string, string?>();
 
     /// <summary>Starts replicas 1..<paramref name="count"/> of one deployment on <paramref name="store"/>.</summary>
-    public static Task<CachedCatalog[]> StartAsync(TestRedis store, int count, IReadOnlyDictionary<string, string?>? settings = null) =>
+    public static Task<Deployment<CachedCatalog>> StartAsync(TestRedis store, int count, IReadOnlyDictionary<string, string?>? settings = null) =>
         CachedReplicas.StartAsync<CachedCatalog>(count, "catalog", (name, sharing) => new CachedCatalog(store.ConnectionString, name, sharing, settings));
-
-    /// <summary>Stops the replicas, the one owning the database last.</summary>
-    public static Task StopAsync(CachedCatalog[] replicas) => CachedReplicas.StopAsync(replicas);
 }

@@ -18,26 +18,19 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task Concurrent_gets_of_a_cold_product_make_one_database_query()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 1);
-        try
-        {
-            var catalog = replicas[0];
-            var id = await InsertBehindTheCacheAsync(catalog, "Cold lamp");
-            using var client = catalog.CreateClient();
+        await using var replicas = await CachedCatalog.StartAsync(store, 1);
+        var catalog = replicas[0];
+        var id = await InsertBehindTheCacheAsync(catalog, "Cold lamp");
+        using var client = catalog.CreateClient();
 
-            var before = catalog.Statements;
-            var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.GetAsync($"/api/products/{id}")));
+        var before = catalog.Statements;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.GetAsync($"/api/products/{id}")));
 
-            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-            Assert.Equal(1, catalog.Statements - before);
-            foreach (var response in responses)
-            {
-                response.Dispose();
-            }
-        }
-        finally
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, catalog.Statements - before);
+        foreach (var response in responses)
         {
-            await CachedCatalog.StopAsync(replicas);
+            response.Dispose();
         }
     }
 
@@ -46,30 +39,23 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task Concurrent_gets_of_a_cold_product_spread_over_two_replicas_make_one_database_query()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedCatalog.StartAsync(store, 2);
+        var id = await InsertBehindTheCacheAsync(replicas[0], "Cold chair");
+        var clients = replicas.Select(r => r.CreateClient()).ToArray();
+
+        var before = replicas.Sum(r => r.Statements);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => clients[i % 2].GetAsync($"/api/products/{id}")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, replicas.Sum(r => r.Statements) - before);
+        foreach (var response in responses)
         {
-            var id = await InsertBehindTheCacheAsync(replicas[0], "Cold chair");
-            var clients = replicas.Select(r => r.CreateClient()).ToArray();
-
-            var before = replicas.Sum(r => r.Statements);
-            var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => clients[i % 2].GetAsync($"/api/products/{id}")));
-
-            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-            Assert.Equal(1, replicas.Sum(r => r.Statements) - before);
-            foreach (var response in responses)
-            {
-                response.Dispose();
-            }
-
-            foreach (var client in clients)
-            {
-                client.Dispose();
-            }
+            response.Dispose();
         }
-        finally
+
+        foreach (var client in clients)
         {
-            await CachedCatalog.StopAsync(replicas);
+            client.Dispose();
         }
     }
 
@@ -77,49 +63,42 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task A_write_on_one_replica_is_seen_by_every_read_on_every_replica()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedCatalog.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var (created, _) = await a.CreateAsync("Old name");
+        using var readA = a.CreateClient();
+        using var readB = b.CreateClient();
+        // Both replicas hold the product in memory before the write.
+        Assert.Equal("Old name", (await readA.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+        Assert.Equal("Old name", (await readB.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+
+        using var admin = a.CreateClient(a.Tokens.Admin());
+        using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("New name")))
         {
-            var (a, b) = (replicas[0], replicas[1]);
-            var (created, _) = await a.CreateAsync("Old name");
-            using var readA = a.CreateClient();
-            using var readB = b.CreateClient();
-            // Both replicas hold the product in memory before the write.
-            Assert.Equal("Old name", (await readA.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
-            Assert.Equal("Old name", (await readB.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
-
-            using var admin = a.CreateClient(a.Tokens.Admin());
-            using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("New name")))
-            {
-                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-            }
-
-            // The writer sees its write at once. The backplane is Redis pub/sub, so B drops its copy a moment
-            // (milliseconds) after the PUT returns: wait for that with a deadline, then no read may go back.
-            Assert.Equal("New name", (await readA.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
-            await EventuallyAsync(async () => (await readB.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name == "New name");
-            for (var i = 0; i < 20; i++)
-            {
-                var product = await (i % 2 == 0 ? readA : readB).GetFromJsonAsync<Product>($"/api/products/{created.Id}");
-                Assert.Equal("New name", product!.Name);
-            }
-
-            // A delete evicts the product by its tag on both replicas.
-            using (var delete = await admin.DeleteAsync($"/api/products/{created.Id}"))
-            {
-                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-            }
-
-            await EventuallyAsync(async () => (await readB.GetAsync($"/api/products/{created.Id}")).StatusCode == HttpStatusCode.NotFound);
-            foreach (var client in new[] { readA, readB, readA, readB })
-            {
-                using var gone = await client.GetAsync($"/api/products/{created.Id}");
-                Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-            }
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
-        finally
+
+        // The writer sees its write at once. The backplane is Redis pub/sub, so B drops its copy a moment
+        // (milliseconds) after the PUT returns: wait for that with a deadline, then no read may go back.
+        Assert.Equal("New name", (await readA.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+        await EventuallyAsync(async () => (await readB.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name == "New name");
+        for (var i = 0; i < 20; i++)
         {
-            await CachedCatalog.StopAsync(replicas);
+            var product = await (i % 2 == 0 ? readA : readB).GetFromJsonAsync<Product>($"/api/products/{created.Id}");
+            Assert.Equal("New name", product!.Name);
+        }
+
+        // A delete evicts the product by its tag on both replicas.
+        using (var delete = await admin.DeleteAsync($"/api/products/{created.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        await EventuallyAsync(async () => (await readB.GetAsync($"/api/products/{created.Id}")).StatusCode == HttpStatusCode.NotFound);
+        foreach (var client in new[] { readA, readB, readA, readB })
+        {
+            using var gone = await client.GetAsync($"/api/products/{created.Id}");
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         }
     }
 
@@ -127,29 +106,22 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task A_new_product_appears_in_the_next_list_page_on_every_replica()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 2);
-        try
-        {
-            var (a, b) = (replicas[0], replicas[1]);
-            await a.CreateAsync("First");
-            using var readA = a.CreateClient();
-            using var readB = b.CreateClient();
-            Assert.Single((await readA.PageAsync("/api/products?limit=10")).Items);
-            Assert.Single((await readB.PageAsync("/api/products?limit=10")).Items);
+        await using var replicas = await CachedCatalog.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        await a.CreateAsync("First");
+        using var readA = a.CreateClient();
+        using var readB = b.CreateClient();
+        Assert.Single((await readA.PageAsync("/api/products?limit=10")).Items);
+        Assert.Single((await readB.PageAsync("/api/products?limit=10")).Items);
 
-            var (second, _) = await a.CreateAsync("Second");
+        var (second, _) = await a.CreateAsync("Second");
 
-            // The version moved on: A at once, B as soon as the backplane message arrives.
-            await EventuallyAsync(async () => (await readB.PageAsync("/api/products?limit=10")).Items.Count == 2);
-            foreach (var client in new[] { readA, readB })
-            {
-                var page = await client.PageAsync("/api/products?limit=10");
-                Assert.Equal([second.Id, second.Id - 1], page.Items.Select(p => p.Id));
-            }
-        }
-        finally
+        // The version moved on: A at once, B as soon as the backplane message arrives.
+        await EventuallyAsync(async () => (await readB.PageAsync("/api/products?limit=10")).Items.Count == 2);
+        foreach (var client in new[] { readA, readB })
         {
-            await CachedCatalog.StopAsync(replicas);
+            var page = await client.PageAsync("/api/products?limit=10");
+            Assert.Equal([second.Id, second.Id - 1], page.Items.Select(p => p.Id));
         }
     }
 
@@ -157,89 +129,75 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task Reads_and_writes_keep_working_when_the_store_goes_down()
     {
         using var store = TestRedis.StartStoppable(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 1);
-        try
+        await using var replicas = await CachedCatalog.StartAsync(store, 1);
+        var catalog = replicas[0];
+        var (created, _) = await catalog.CreateAsync("Survivor");
+        using var anonymous = catalog.CreateClient();
+        using var admin = catalog.CreateClient(catalog.Tokens.Admin());
+        Assert.Equal("Survivor", (await anonymous.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+
+        store.Stop();
+
+        var cold = await InsertBehindTheCacheAsync(catalog, "Never cached");
+        foreach (var url in new[] { $"/api/products/{created.Id}", $"/api/products/{cold}", "/api/products?limit=5" })
         {
-            var catalog = replicas[0];
-            var (created, _) = await catalog.CreateAsync("Survivor");
-            using var anonymous = catalog.CreateClient();
-            using var admin = catalog.CreateClient(catalog.Tokens.Admin());
-            Assert.Equal("Survivor", (await anonymous.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
-
-            store.Stop();
-
-            var cold = await InsertBehindTheCacheAsync(catalog, "Never cached");
-            foreach (var url in new[] { $"/api/products/{created.Id}", $"/api/products/{cold}", "/api/products?limit=5" })
-            {
-                using var response = await anonymous.GetAsync(url);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            }
-
-            using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("Still here")))
-            {
-                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-            }
-
-            using (var post = await admin.PostAsJsonAsync("/api/products", CatalogClient.Body("Born offline")))
-            {
-                Assert.Equal(HttpStatusCode.Created, post.StatusCode);
-            }
-
-            Assert.Equal("Still here", (await anonymous.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
-            Assert.Contains((await anonymous.PageAsync("/api/products?limit=5")).Items, p => p.Name == "Born offline");
+            using var response = await anonymous.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        finally
+
+        using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("Still here")))
         {
-            await CachedCatalog.StopAsync(replicas);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
+
+        using (var post = await admin.PostAsJsonAsync("/api/products", CatalogClient.Body("Born offline")))
+        {
+            Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        }
+
+        Assert.Equal("Still here", (await anonymous.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name);
+        Assert.Contains((await anonymous.PageAsync("/api/products?limit=5")).Items, p => p.Name == "Born offline");
     }
 
     [SkippableFact]
     public async Task A_delete_or_replace_is_not_undone_by_a_read_replica_that_lags_behind()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedCatalog.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var (doomed, _) = await a.CreateAsync("Doomed");
+        var (renamed, _) = await a.CreateAsync("Old name");
+        using var readA = a.CreateClient();
+        using var readB = b.CreateClient();
+        foreach (var client in new[] { readA, readB })
         {
-            var (a, b) = (replicas[0], replicas[1]);
-            var (doomed, _) = await a.CreateAsync("Doomed");
-            var (renamed, _) = await a.CreateAsync("Old name");
-            using var readA = a.CreateClient();
-            using var readB = b.CreateClient();
-            foreach (var client in new[] { readA, readB })
-            {
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/products/{doomed.Id}")).StatusCode);
-                Assert.Equal(2, (await client.PageAsync("/api/products?limit=10")).Items.Count);
-            }
-
-            // From here on both replicas read from a standby that never replays anything: it still has both
-            // products as they were. Writes go to the primary.
-            var snapshot = await a.FreezeReadReplicaAsync();
-            await b.FreezeReadReplicaAsync(snapshot);
-            using var admin = a.CreateClient(a.Tokens.Admin());
-            Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/products/{doomed.Id}")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/products/{renamed.Id}", CatalogClient.Body("New name"))).StatusCode);
-
-            // Every read after the backplane has carried the writes, on either replica, item or page, shows them:
-            // none refilled the cache from the lagging standby.
-            async Task<bool> CurrentAsync(HttpClient client)
-            {
-                using var gone = await client.GetAsync($"/api/products/{doomed.Id}");
-                var item = await client.GetFromJsonAsync<Product>($"/api/products/{renamed.Id}");
-                var page = await client.PageAsync("/api/products?limit=10");
-                return gone.StatusCode == HttpStatusCode.NotFound && item!.Name == "New name"
-                    && page.Items.Select(p => (p.Id, p.Name)).SequenceEqual([(renamed.Id, "New name")]);
-            }
-
-            await EventuallyAsync(() => CurrentAsync(readB));
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.True(await CurrentAsync(i % 2 == 0 ? readA : readB), $"read {i} saw the lagging replica's rows");
-            }
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/products/{doomed.Id}")).StatusCode);
+            Assert.Equal(2, (await client.PageAsync("/api/products?limit=10")).Items.Count);
         }
-        finally
+
+        // From here on both replicas read from a standby that never replays anything: it still has both
+        // products as they were. Writes go to the primary.
+        var snapshot = await a.FreezeReadReplicaAsync();
+        await b.FreezeReadReplicaAsync(snapshot);
+        using var admin = a.CreateClient(a.Tokens.Admin());
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/products/{doomed.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/products/{renamed.Id}", CatalogClient.Body("New name"))).StatusCode);
+
+        // Every read after the backplane has carried the writes, on either replica, item or page, shows them:
+        // none refilled the cache from the lagging standby.
+        async Task<bool> CurrentAsync(HttpClient client)
         {
-            await CachedCatalog.StopAsync(replicas);
+            using var gone = await client.GetAsync($"/api/products/{doomed.Id}");
+            var item = await client.GetFromJsonAsync<Product>($"/api/products/{renamed.Id}");
+            var page = await client.PageAsync("/api/products?limit=10");
+            return gone.StatusCode == HttpStatusCode.NotFound && item!.Name == "New name"
+                && page.Items.Select(p => (p.Id, p.Name)).SequenceEqual([(renamed.Id, "New name")]);
+        }
+
+        await EventuallyAsync(() => CurrentAsync(readB));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(await CurrentAsync(i % 2 == 0 ? readA : readB), $"read {i} saw the lagging replica's rows");
         }
     }
 
@@ -247,34 +205,27 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task A_cached_product_answers_if_none_match_with_304_without_the_database()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 1);
-        try
+        await using var replicas = await CachedCatalog.StartAsync(store, 1);
+        var catalog = replicas[0];
+        var (created, etag) = await catalog.CreateAsync("Tagged");
+        using var client = catalog.CreateClient();
+        using (var warm = await client.GetAsync($"/api/products/{created.Id}"))
         {
-            var catalog = replicas[0];
-            var (created, etag) = await catalog.CreateAsync("Tagged");
-            using var client = catalog.CreateClient();
-            using (var warm = await client.GetAsync($"/api/products/{created.Id}"))
-            {
-                Assert.Equal(etag, warm.Headers.ETag?.ToString());
-            }
-
-            var before = catalog.Statements;
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{created.Id}");
-            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-            using var response = await client.SendAsync(request);
-
-            Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
-            Assert.Equal(etag, response.Headers.ETag?.ToString());
-            Assert.Equal(0, catalog.Statements - before);
-
-            var metrics = await client.GetStringAsync("/metrics");
-            Assert.Contains($"cache_requests_total{{cache=\"{catalog.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
-            Assert.Contains("cache_backplane_messages_total{", metrics, StringComparison.Ordinal);
+            Assert.Equal(etag, warm.Headers.ETag?.ToString());
         }
-        finally
-        {
-            await CachedCatalog.StopAsync(replicas);
-        }
+
+        var before = catalog.Statements;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{created.Id}");
+        request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(etag, response.Headers.ETag?.ToString());
+        Assert.Equal(0, catalog.Statements - before);
+
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains($"cache_requests_total{{cache=\"{catalog.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
+        Assert.Contains("cache_backplane_messages_total{", metrics, StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -283,45 +234,38 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
         using var store = TestRedis.Start(storeKind);
         // A loaded machine can take longer than the production soft timeout (250 ms) to answer; the read would then
         // skip Redis (as designed) and the test would see no distributed hit or miss.
-        var replicas = await CachedCatalog.StartAsync(store, 2, new Dictionary<string, string?> { ["Caching:DistributedCacheSoftTimeout"] = "00:00:05" });
-        try
-        {
-            var (a, b) = (replicas[0], replicas[1]);
-            var id = await InsertBehindTheCacheAsync(a, "Metered");
-            using var readA = a.CreateClient();
-            using var readB = b.CreateClient();
-            // Both replicas run in this process and share one cache name: the series are their sum.
-            string Series(string level, string result) =>
-                $"cache_requests_total{{cache=\"{a.CacheName}\",level=\"{level}\",result=\"{result}\"}}";
-            string Backplane(string direction) => $"cache_backplane_messages_total{{cache=\"{a.CacheName}\",direction=\"{direction}\"}}";
-            async Task<double> ValueAsync(string series) => PrometheusText.Value(await readA.GetStringAsync("/metrics"), series);
+        await using var replicas = await CachedCatalog.StartAsync(store, 2, new Dictionary<string, string?> { ["Caching:DistributedCacheSoftTimeout"] = "00:00:05" });
+        var (a, b) = (replicas[0], replicas[1]);
+        var id = await InsertBehindTheCacheAsync(a, "Metered");
+        using var readA = a.CreateClient();
+        using var readB = b.CreateClient();
+        // Both replicas run in this process and share one cache name: the series are their sum.
+        string Series(string level, string result) =>
+            $"cache_requests_total{{cache=\"{a.CacheName}\",level=\"{level}\",result=\"{result}\"}}";
+        string Backplane(string direction) => $"cache_backplane_messages_total{{cache=\"{a.CacheName}\",direction=\"{direction}\"}}";
+        async Task<double> ValueAsync(string series) => PrometheusText.Value(await readA.GetStringAsync("/metrics"), series);
 
-            // Cold: a miss at every level (and the database fills it).
-            Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
-            Assert.True(await ValueAsync(Series("memory", "miss")) >= 1);
-            Assert.True(await ValueAsync(Series("distributed", "miss")) >= 1);
-            Assert.True(await ValueAsync(Series("overall", "miss")) >= 1);
+        // Cold: a miss at every level (and the database fills it).
+        Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
+        Assert.True(await ValueAsync(Series("memory", "miss")) >= 1);
+        Assert.True(await ValueAsync(Series("distributed", "miss")) >= 1);
+        Assert.True(await ValueAsync(Series("overall", "miss")) >= 1);
 
-            // A again: from its memory. B: not in its memory, but in Redis.
-            var memoryHits = await ValueAsync(Series("memory", "hit"));
-            var distributedHits = await ValueAsync(Series("distributed", "hit"));
-            Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await readB.GetAsync($"/api/products/{id}")).StatusCode);
-            Assert.True(await ValueAsync(Series("memory", "hit")) >= memoryHits + 1);
-            Assert.True(await ValueAsync(Series("distributed", "hit")) >= distributedHits + 1);
-            Assert.True(await ValueAsync(Series("overall", "hit")) >= 2);
+        // A again: from its memory. B: not in its memory, but in Redis.
+        var memoryHits = await ValueAsync(Series("memory", "hit"));
+        var distributedHits = await ValueAsync(Series("distributed", "hit"));
+        Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await readB.GetAsync($"/api/products/{id}")).StatusCode);
+        Assert.True(await ValueAsync(Series("memory", "hit")) >= memoryHits + 1);
+        Assert.True(await ValueAsync(Series("distributed", "hit")) >= distributedHits + 1);
+        Assert.True(await ValueAsync(Series("overall", "hit")) >= 2);
 
-            // A write on A: a backplane message sent by A and received by B.
-            var (sent, received) = (await ValueAsync(Backplane("sent")), await ValueAsync(Backplane("received")));
-            using var admin = a.CreateClient(a.Tokens.Admin());
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/products/{id}", CatalogClient.Body("Metered again"))).StatusCode);
-            Assert.True(await ValueAsync(Backplane("sent")) >= sent + 1);
-            await Eventually.HoldsAsync(async () => await ValueAsync(Backplane("received")) >= received + 1, "B counts the message");
-        }
-        finally
-        {
-            await CachedCatalog.StopAsync(replicas);
-        }
+        // A write on A: a backplane message sent by A and received by B.
+        var (sent, received) = (await ValueAsync(Backplane("sent")), await ValueAsync(Backplane("received")));
+        using var admin = a.CreateClient(a.Tokens.Admin());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/products/{id}", CatalogClient.Body("Metered again"))).StatusCode);
+        Assert.True(await ValueAsync(Backplane("sent")) >= sent + 1);
+        await Eventually.HoldsAsync(async () => await ValueAsync(Backplane("received")) >= received + 1, "B counts the message");
     }
 
     [SkippableTheory]
@@ -330,24 +274,17 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     public async Task Anonymous_reads_are_public_and_signed_in_reads_private(bool signedIn, string cacheControl)
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedCatalog.StartAsync(store, 1);
-        try
-        {
-            var catalog = replicas[0];
-            var (created, _) = await catalog.CreateAsync("Headers");
-            using var client = catalog.CreateClient(signedIn ? catalog.Tokens.Create(7, "user") : null);
+        await using var replicas = await CachedCatalog.StartAsync(store, 1);
+        var catalog = replicas[0];
+        var (created, _) = await catalog.CreateAsync("Headers");
+        using var client = catalog.CreateClient(signedIn ? catalog.Tokens.Create(7, "user") : null);
 
-            foreach (var url in new[] { $"/api/products/{created.Id}", "/api/products?limit=5" })
-            {
-                using var response = await client.GetAsync(url);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Equal(cacheControl, response.Headers.CacheControl?.ToString());
-                Assert.Contains("Authorization", response.Headers.Vary);
-            }
-        }
-        finally
+        foreach (var url in new[] { $"/api/products/{created.Id}", "/api/products?limit=5" })
         {
-            await CachedCatalog.StopAsync(replicas);
+            using var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(cacheControl, response.Headers.CacheControl?.ToString());
+            Assert.Contains("Authorization", response.Headers.Vary);
         }
     }
 

@@ -11,10 +11,8 @@ internal sealed class CachedContent(string redis, string cacheName, CachedConten
 {
     public ContentApi Api => new(this);
 
-    public static Task<CachedContent[]> StartAsync(TestRedis store, int count) =>
+    public static Task<Deployment<CachedContent>> StartAsync(TestRedis store, int count) =>
         CachedReplicas.StartAsync<CachedContent>(count, "content", (name, sharing) => new CachedContent(store.ConnectionString, name, sharing));
-
-    public static Task StopAsync(CachedContent[] replicas) => CachedReplicas.StopAsync(replicas);
 
     /// <summary>A post written straight to the database, so no cache has seen it.</summary>
     public async Task<long> InsertPostBehindTheCacheAsync(long authorId, string title)

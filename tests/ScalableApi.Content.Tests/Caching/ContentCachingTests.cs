@@ -18,26 +18,19 @@ public abstract class ContentCachingTests(RedisStoreKind storeKind)
     public async Task Concurrent_gets_of_a_cold_post_make_one_database_query()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedContent.StartAsync(store, 1);
-        try
-        {
-            var content = replicas[0];
-            var id = await content.InsertPostBehindTheCacheAsync(ContentApi.NewUserId(), "Cold post");
-            using var client = content.CreateClient();
+        await using var replicas = await CachedContent.StartAsync(store, 1);
+        var content = replicas[0];
+        var id = await content.InsertPostBehindTheCacheAsync(ContentApi.NewUserId(), "Cold post");
+        using var client = content.CreateClient();
 
-            var before = content.Statements;
-            var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.GetAsync($"/api/posts/{id}")));
+        var before = content.Statements;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.GetAsync($"/api/posts/{id}")));
 
-            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-            Assert.Equal(1, content.Statements - before);
-            foreach (var response in responses)
-            {
-                response.Dispose();
-            }
-        }
-        finally
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, content.Statements - before);
+        foreach (var response in responses)
         {
-            await CachedContent.StopAsync(replicas);
+            response.Dispose();
         }
     }
 
@@ -45,74 +38,60 @@ public abstract class ContentCachingTests(RedisStoreKind storeKind)
     public async Task A_post_and_a_comment_on_replica_A_are_seen_by_every_read_on_both_replicas()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedContent.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedContent.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var (author, commenter) = (ContentApi.NewUserId(), ContentApi.NewUserId());
+        var post = await a.Api.CreatePostAsync(author, "First");
+        // Both replicas hold every view in memory before the writes.
+        var old = View.Of(post.Id, 0, [], [post.Id], []);
+        foreach (var replica in replicas)
         {
-            var (a, b) = (replicas[0], replicas[1]);
-            var (author, commenter) = (ContentApi.NewUserId(), ContentApi.NewUserId());
-            var post = await a.Api.CreatePostAsync(author, "First");
-            // Both replicas hold every view in memory before the writes.
-            var old = View.Of(post.Id, 0, [], [post.Id], []);
-            foreach (var replica in replicas)
-            {
-                Assert.Equal(old, await ViewAsync(replica, post.Id, author, commenter));
-            }
-
-            var second = await a.Api.CreatePostAsync(author, "Second");
-            var comment = await a.Api.CreateCommentAsync(post.Id, commenter);
-
-            // The post's count, its comment page, the author's posts (with counts) and the commenter's comments:
-            // on B as soon as the backplane has carried the writes (milliseconds), then never the old value again.
-            var expected = View.Of(post.Id, 1, [comment.Id], [second.Id, post.Id], [comment.Id]);
-            await Eventually.HoldsAsync(async () => await ViewAsync(b, post.Id, author, commenter) == expected, "B sees the writes");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Equal(expected, await ViewAsync(replicas[i % 2], post.Id, author, commenter));
-            }
-
-            // The author's posts page carries the new comment count too.
-            var page = await b.Api.GetPageAsync<Post>($"/api/users/{author}/posts");
-            Assert.Equal([0L, 1L], page.Items.Select(p => p.CommentCount));
+            Assert.Equal(old, await ViewAsync(replica, post.Id, author, commenter));
         }
-        finally
+
+        var second = await a.Api.CreatePostAsync(author, "Second");
+        var comment = await a.Api.CreateCommentAsync(post.Id, commenter);
+
+        // The post's count, its comment page, the author's posts (with counts) and the commenter's comments:
+        // on B as soon as the backplane has carried the writes (milliseconds), then never the old value again.
+        var expected = View.Of(post.Id, 1, [comment.Id], [second.Id, post.Id], [comment.Id]);
+        await Eventually.HoldsAsync(async () => await ViewAsync(b, post.Id, author, commenter) == expected, "B sees the writes");
+        for (var i = 0; i < 20; i++)
         {
-            await CachedContent.StopAsync(replicas);
+            Assert.Equal(expected, await ViewAsync(replicas[i % 2], post.Id, author, commenter));
         }
+
+        // The author's posts page carries the new comment count too.
+        var page = await b.Api.GetPageAsync<Post>($"/api/users/{author}/posts");
+        Assert.Equal([0L, 1L], page.Items.Select(p => p.CommentCount));
     }
 
     [SkippableFact]
     public async Task Deleting_a_post_evicts_it_its_comment_pages_and_its_authors_and_commenters_pages()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedContent.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedContent.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var (author, commenter) = (ContentApi.NewUserId(), ContentApi.NewUserId());
+        var post = await a.Api.CreatePostAsync(author, "Doomed");
+        var comment = await a.Api.CreateCommentAsync(post.Id, commenter);
+        var before = View.Of(post.Id, 1, [comment.Id], [post.Id], [comment.Id]);
+        foreach (var replica in replicas)
         {
-            var (a, b) = (replicas[0], replicas[1]);
-            var (author, commenter) = (ContentApi.NewUserId(), ContentApi.NewUserId());
-            var post = await a.Api.CreatePostAsync(author, "Doomed");
-            var comment = await a.Api.CreateCommentAsync(post.Id, commenter);
-            var before = View.Of(post.Id, 1, [comment.Id], [post.Id], [comment.Id]);
-            foreach (var replica in replicas)
-            {
-                Assert.Equal(before, await ViewAsync(replica, post.Id, author, commenter));
-            }
-
-            using (var owner = a.Api.As(author))
-            {
-                using var delete = await owner.DeleteAsync($"/api/posts/{post.Id}");
-                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-            }
-
-            var gone = View.Gone(post.Id);
-            await Eventually.HoldsAsync(async () => await ViewAsync(b, post.Id, author, commenter) == gone, "B sees the delete");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Equal(gone, await ViewAsync(replicas[i % 2], post.Id, author, commenter));
-            }
+            Assert.Equal(before, await ViewAsync(replica, post.Id, author, commenter));
         }
-        finally
+
+        using (var owner = a.Api.As(author))
         {
-            await CachedContent.StopAsync(replicas);
+            using var delete = await owner.DeleteAsync($"/api/posts/{post.Id}");
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        var gone = View.Gone(post.Id);
+        await Eventually.HoldsAsync(async () => await ViewAsync(b, post.Id, author, commenter) == gone, "B sees the delete");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(gone, await ViewAsync(replicas[i % 2], post.Id, author, commenter));
         }
     }
 
@@ -120,46 +99,39 @@ public abstract class ContentCachingTests(RedisStoreKind storeKind)
     public async Task Writes_are_not_undone_by_a_read_replica_that_lags_behind()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedContent.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedContent.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var (author, commenter) = (ContentApi.NewUserId(), ContentApi.NewUserId());
+        var doomed = await a.Api.CreatePostAsync(author, "Doomed");
+        var first = await a.Api.CreateCommentAsync(doomed.Id, commenter);
+        var commented = await a.Api.CreatePostAsync(author, "Commented");
+        foreach (var replica in replicas)
         {
-            var (a, b) = (replicas[0], replicas[1]);
-            var (author, commenter) = (ContentApi.NewUserId(), ContentApi.NewUserId());
-            var doomed = await a.Api.CreatePostAsync(author, "Doomed");
-            var first = await a.Api.CreateCommentAsync(doomed.Id, commenter);
-            var commented = await a.Api.CreatePostAsync(author, "Commented");
-            foreach (var replica in replicas)
-            {
-                Assert.Equal(View.Of(commented.Id, 0, [], [commented.Id, doomed.Id], [first.Id]), await ViewAsync(replica, commented.Id, author, commenter));
-                Assert.Equal(HttpStatusCode.OK, await replica.Api.StatusOfAsync($"/api/posts/{doomed.Id}"));
-            }
-
-            // From here on both replicas read from a standby that never replays anything.
-            var snapshot = await a.FreezeReadReplicaAsync();
-            await b.FreezeReadReplicaAsync(snapshot);
-            using (var client = a.Api.As(author))
-            {
-                using var delete = await client.DeleteAsync($"/api/posts/{doomed.Id}");
-                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-            }
-
-            var comment = await a.Api.CreateCommentAsync(commented.Id, commenter);
-
-            var expected = View.Of(commented.Id, 1, [comment.Id], [commented.Id], [comment.Id]);
-            async Task<bool> CurrentAsync(CachedContent replica) =>
-                await ViewAsync(replica, commented.Id, author, commenter) == expected
-                && await replica.Api.StatusOfAsync($"/api/posts/{doomed.Id}") == HttpStatusCode.NotFound
-                && await replica.Api.StatusOfAsync($"/api/posts/{doomed.Id}/comments") == HttpStatusCode.NotFound;
-
-            await Eventually.HoldsAsync(() => CurrentAsync(b), "B sees the writes, not the standby's rows");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.True(await CurrentAsync(replicas[i % 2]), $"read {i} saw the lagging replica's rows");
-            }
+            Assert.Equal(View.Of(commented.Id, 0, [], [commented.Id, doomed.Id], [first.Id]), await ViewAsync(replica, commented.Id, author, commenter));
+            Assert.Equal(HttpStatusCode.OK, await replica.Api.StatusOfAsync($"/api/posts/{doomed.Id}"));
         }
-        finally
+
+        // From here on both replicas read from a standby that never replays anything.
+        var snapshot = await a.FreezeReadReplicaAsync();
+        await b.FreezeReadReplicaAsync(snapshot);
+        using (var client = a.Api.As(author))
         {
-            await CachedContent.StopAsync(replicas);
+            using var delete = await client.DeleteAsync($"/api/posts/{doomed.Id}");
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        var comment = await a.Api.CreateCommentAsync(commented.Id, commenter);
+
+        var expected = View.Of(commented.Id, 1, [comment.Id], [commented.Id], [comment.Id]);
+        async Task<bool> CurrentAsync(CachedContent replica) =>
+            await ViewAsync(replica, commented.Id, author, commenter) == expected
+            && await replica.Api.StatusOfAsync($"/api/posts/{doomed.Id}") == HttpStatusCode.NotFound
+            && await replica.Api.StatusOfAsync($"/api/posts/{doomed.Id}/comments") == HttpStatusCode.NotFound;
+
+        await Eventually.HoldsAsync(() => CurrentAsync(b), "B sees the writes, not the standby's rows");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(await CurrentAsync(replicas[i % 2]), $"read {i} saw the lagging replica's rows");
         }
     }
 
@@ -169,26 +141,19 @@ public abstract class ContentCachingTests(RedisStoreKind storeKind)
     public async Task Anonymous_reads_are_public_and_signed_in_reads_private(bool signedIn, string cacheControl)
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedContent.StartAsync(store, 1);
-        try
-        {
-            var content = replicas[0];
-            var author = ContentApi.NewUserId();
-            var post = await content.Api.CreatePostAsync(author);
-            await content.Api.CreateCommentAsync(post.Id, author);
-            using var client = signedIn ? content.Api.As(ContentApi.NewUserId()) : content.Api.Anonymous();
+        await using var replicas = await CachedContent.StartAsync(store, 1);
+        var content = replicas[0];
+        var author = ContentApi.NewUserId();
+        var post = await content.Api.CreatePostAsync(author);
+        await content.Api.CreateCommentAsync(post.Id, author);
+        using var client = signedIn ? content.Api.As(ContentApi.NewUserId()) : content.Api.Anonymous();
 
-            foreach (var url in new[] { $"/api/posts/{post.Id}", $"/api/posts/{post.Id}/comments", $"/api/users/{author}/posts", $"/api/users/{author}/comments" })
-            {
-                using var response = await client.GetAsync(url);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Equal(cacheControl, response.Headers.CacheControl?.ToString());
-                Assert.Contains("Authorization", response.Headers.Vary);
-            }
-        }
-        finally
+        foreach (var url in new[] { $"/api/posts/{post.Id}", $"/api/posts/{post.Id}/comments", $"/api/users/{author}/posts", $"/api/users/{author}/comments" })
         {
-            await CachedContent.StopAsync(replicas);
+            using var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(cacheControl, response.Headers.CacheControl?.ToString());
+            Assert.Contains("Authorization", response.Headers.Vary);
         }
     }
 
@@ -196,29 +161,22 @@ public abstract class ContentCachingTests(RedisStoreKind storeKind)
     public async Task Signed_in_reads_see_their_own_write_at_once_and_cache_hits_are_counted()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedContent.StartAsync(store, 1);
-        try
-        {
-            var content = replicas[0];
-            var author = ContentApi.NewUserId();
-            var post = await content.Api.CreatePostAsync(author);
-            using var anonymous = content.Api.Anonymous();
-            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);
+        await using var replicas = await CachedContent.StartAsync(store, 1);
+        var content = replicas[0];
+        var author = ContentApi.NewUserId();
+        var post = await content.Api.CreatePostAsync(author);
+        using var anonymous = content.Api.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);
 
-            using var self = content.Api.As(author);
-            var comment = await content.Api.CreateCommentAsync(post.Id, author);
-            var mine = await self.GetFromJsonAsync<Page<Comment>>($"/api/users/{author}/comments");
-            Assert.Equal([comment.Id], mine!.Items.Select(c => c.Id));
+        using var self = content.Api.As(author);
+        var comment = await content.Api.CreateCommentAsync(post.Id, author);
+        var mine = await self.GetFromJsonAsync<Page<Comment>>($"/api/users/{author}/comments");
+        Assert.Equal([comment.Id], mine!.Items.Select(c => c.Id));
 
-            var metrics = await anonymous.GetStringAsync("/metrics");
-            Assert.Contains($"cache_requests_total{{cache=\"{content.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
-            Assert.Contains($"cache_requests_total{{cache=\"{content.CacheName}\",level=\"overall\",result=\"miss\"}}", metrics, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await CachedContent.StopAsync(replicas);
-        }
+        var metrics = await anonymous.GetStringAsync("/metrics");
+        Assert.Contains($"cache_requests_total{{cache=\"{content.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
+        Assert.Contains($"cache_requests_total{{cache=\"{content.CacheName}\",level=\"overall\",result=\"miss\"}}", metrics, StringComparison.Ordinal);
     }
 
     /// <summary>What an anonymous reader sees of one post and two users, by ids (and the post's comment count).</summary>

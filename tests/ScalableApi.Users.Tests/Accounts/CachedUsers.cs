@@ -29,10 +29,8 @@ internal sealed class CachedUsers(string redis, string cacheName, CachedUsers? s
         }
     }
 
-    public static Task<CachedUsers[]> StartAsync(TestRedis store, int count) =>
+    public static Task<Deployment<CachedUsers>> StartAsync(TestRedis store, int count) =>
         CachedReplicas.StartAsync<CachedUsers>(count, "users", (name, sharing) => new CachedUsers(store.ConnectionString, name, sharing));
-
-    public static Task StopAsync(CachedUsers[] replicas) => CachedReplicas.StopAsync(replicas);
 
     /// <summary>
     /// <c>create-admin</c> as the AppHost runs it: a separate process's worth of services (built, never started) on

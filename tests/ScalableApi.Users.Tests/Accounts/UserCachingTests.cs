@@ -18,31 +18,24 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     public async Task A_patch_or_delete_on_replica_A_is_seen_by_every_read_on_both_replicas()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedUsers.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var user = await a.NewUserAsync("Old name");
+        Assert.All(await NamesAsync(replicas, user.Id), n => Assert.Equal("Old name", n));
+
+        using var self = a.CreateClient(user.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "New name" })).StatusCode);
+        await Eventually.HoldsAsync(async () => await NameAsync(b, user.Id) == "New name", "B sees the PATCH");
+        for (var i = 0; i < 20; i++)
         {
-            var (a, b) = (replicas[0], replicas[1]);
-            var user = await a.NewUserAsync("Old name");
-            Assert.All(await NamesAsync(replicas, user.Id), n => Assert.Equal("Old name", n));
-
-            using var self = a.CreateClient(user.AccessToken);
-            Assert.Equal(HttpStatusCode.OK, (await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "New name" })).StatusCode);
-            await Eventually.HoldsAsync(async () => await NameAsync(b, user.Id) == "New name", "B sees the PATCH");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Equal("New name", await NameAsync(replicas[i % 2], user.Id));
-            }
-
-            Assert.Equal(HttpStatusCode.NoContent, (await self.DeleteAsync($"/api/users/{user.Id}")).StatusCode);
-            await Eventually.HoldsAsync(async () => await NameAsync(b, user.Id) is null, "B sees the DELETE");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Null(await NameAsync(replicas[i % 2], user.Id));
-            }
+            Assert.Equal("New name", await NameAsync(replicas[i % 2], user.Id));
         }
-        finally
+
+        Assert.Equal(HttpStatusCode.NoContent, (await self.DeleteAsync($"/api/users/{user.Id}")).StatusCode);
+        await Eventually.HoldsAsync(async () => await NameAsync(b, user.Id) is null, "B sees the DELETE");
+        for (var i = 0; i < 20; i++)
         {
-            await CachedUsers.StopAsync(replicas);
+            Assert.Null(await NameAsync(replicas[i % 2], user.Id));
         }
     }
 
@@ -50,32 +43,25 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     public async Task Create_admin_of_a_new_user_replaces_a_cached_not_found_on_running_replicas()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedUsers.StartAsync(store, 2);
-        try
+        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        var a = replicas[0];
+        // The newest user deleted: SQLite gives its id to the next user, and both replicas cache "not found" for it.
+        var gone = await a.NewUserAsync("Gone");
+        using (var self = a.CreateClient(gone.AccessToken))
         {
-            var a = replicas[0];
-            // The newest user deleted: SQLite gives its id to the next user, and both replicas cache "not found" for it.
-            var gone = await a.NewUserAsync("Gone");
-            using (var self = a.CreateClient(gone.AccessToken))
-            {
-                Assert.Equal(HttpStatusCode.NoContent, (await self.DeleteAsync($"/api/users/{gone.Id}")).StatusCode);
-            }
-
-            await Eventually.HoldsAsync(async () => (await NamesAsync(replicas, gone.Id)).All(n => n is null), "both cache the 404");
-
-            var (code, output, _) = await a.CreateAdminAsync("--email", UsersFactory.NewEmail(), "--password", "admin password 1", "--name", "Ops");
-            Assert.Equal(CreateAdminCommand.ExitOk, code);
-            Assert.Contains($"created admin user {gone.Id} ", output, StringComparison.Ordinal);
-
-            await Eventually.HoldsAsync(async () => (await NamesAsync(replicas, gone.Id)).All(n => n == "Ops"), "both replicas see the new admin");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Equal("Ops", await NameAsync(replicas[i % 2], gone.Id));
-            }
+            Assert.Equal(HttpStatusCode.NoContent, (await self.DeleteAsync($"/api/users/{gone.Id}")).StatusCode);
         }
-        finally
+
+        await Eventually.HoldsAsync(async () => (await NamesAsync(replicas, gone.Id)).All(n => n is null), "both cache the 404");
+
+        var (code, output, _) = await a.CreateAdminAsync("--email", UsersFactory.NewEmail(), "--password", "admin password 1", "--name", "Ops");
+        Assert.Equal(CreateAdminCommand.ExitOk, code);
+        Assert.Contains($"created admin user {gone.Id} ", output, StringComparison.Ordinal);
+
+        await Eventually.HoldsAsync(async () => (await NamesAsync(replicas, gone.Id)).All(n => n == "Ops"), "both replicas see the new admin");
+        for (var i = 0; i < 20; i++)
         {
-            await CachedUsers.StopAsync(replicas);
+            Assert.Equal("Ops", await NameAsync(replicas[i % 2], gone.Id));
         }
     }
 
@@ -83,31 +69,24 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     public async Task Create_admin_promoting_a_user_replaces_the_memory_copy_on_running_replicas()
     {
         using var store = TestRedis.Start(storeKind);
-        var replicas = await CachedUsers.StartAsync(store, 2);
-        try
-        {
-            var (a, b) = (replicas[0], replicas[1]);
-            var user = await a.NewUserAsync("Promoted");
-            Assert.All(await NamesAsync(replicas, user.Id), n => Assert.Equal("Promoted", n));
-            // The role is not public, so a promotion reads the same. To see that B's memory copy is replaced, B
-            // holds a stale copy of its own (as if filled before some change): only the command's eviction,
-            // reaching B through Redis, can make B read the real profile again before the copy expires.
-            await StaleMemoryCopyAsync(b, user.Id, "Stale");
-            Assert.Equal("Stale", await NameAsync(b, user.Id));
+        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var user = await a.NewUserAsync("Promoted");
+        Assert.All(await NamesAsync(replicas, user.Id), n => Assert.Equal("Promoted", n));
+        // The role is not public, so a promotion reads the same. To see that B's memory copy is replaced, B
+        // holds a stale copy of its own (as if filled before some change): only the command's eviction,
+        // reaching B through Redis, can make B read the real profile again before the copy expires.
+        await StaleMemoryCopyAsync(b, user.Id, "Stale");
+        Assert.Equal("Stale", await NameAsync(b, user.Id));
 
-            var (code, output, _) = await a.CreateAdminAsync("--email", user.Email, "--password", "promoted password");
-            Assert.Equal(CreateAdminCommand.ExitOk, code);
-            Assert.Contains("promoted", output, StringComparison.Ordinal);
+        var (code, output, _) = await a.CreateAdminAsync("--email", user.Email, "--password", "promoted password");
+        Assert.Equal(CreateAdminCommand.ExitOk, code);
+        Assert.Contains("promoted", output, StringComparison.Ordinal);
 
-            await Eventually.HoldsAsync(async () => await NameAsync(b, user.Id) == "Promoted", "B's copy replaced");
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Equal("Promoted", await NameAsync(replicas[i % 2], user.Id));
-            }
-        }
-        finally
+        await Eventually.HoldsAsync(async () => await NameAsync(b, user.Id) == "Promoted", "B's copy replaced");
+        for (var i = 0; i < 20; i++)
         {
-            await CachedUsers.StopAsync(replicas);
+            Assert.Equal("Promoted", await NameAsync(replicas[i % 2], user.Id));
         }
     }
 
@@ -121,7 +100,7 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
             new FusionCacheEntryOptions { Duration = TimeSpan.FromMinutes(5), SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true });
     }
 
-    private static async Task<string?[]> NamesAsync(CachedUsers[] replicas, long id) =>
+    private static async Task<string?[]> NamesAsync(IReadOnlyList<CachedUsers> replicas, long id) =>
         await Task.WhenAll(replicas.Select(r => NameAsync(r, id)));
 
     /// <summary>The public profile's name, or null for 404.</summary>
