@@ -24,7 +24,10 @@ internal static class UsersExtensions
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<UserCache>();
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<RefreshTokenSweeper>();
         builder.Services.AddHostedService<UsersStartup>();
+        builder.Services.AddSingleton<UsersMaintenance>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsersMaintenance>());
         return builder;
     }
 

@@ -30,6 +30,16 @@ internal static class RefreshTokenStore
 
     internal const string DeleteExpiredForUserSql = "DELETE FROM refresh_tokens WHERE user_id = @UserId AND expires_at <= @Now";
 
+    internal const string MaxIdSql = "SELECT COALESCE(MAX(id), 0) FROM refresh_tokens";
+
+    // One primary-key range of at most @Span ids per statement: bounded work and a short lock whatever the table's
+    // size, through the primary key alone (no index on expiry needed). Spent tokens stay until they expire: a replay
+    // of one is how a stolen family is detected and revoked. A revoked token can never be accepted again.
+    internal const string SweepRangeSql = """
+        DELETE FROM refresh_tokens
+        WHERE id > @After AND id <= @After + @Span AND (expires_at <= @Now OR revoked_at IS NOT NULL)
+        """;
+
     public static Task InsertAsync(DbConnection connection, DbTransaction? transaction, long userId, string familyId, string tokenHash, long now, long expiresAt, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             InsertSql, new { UserId = userId, FamilyId = familyId, TokenHash = tokenHash, Now = now, ExpiresAt = expiresAt }, transaction, cancellationToken: cancellationToken));
@@ -56,6 +66,27 @@ internal static class RefreshTokenStore
     public static Task<int> DeleteExpiredForUserAsync(DbConnection connection, DbTransaction? transaction, long userId, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             DeleteExpiredForUserSql, new { UserId = userId, Now = now }, transaction, cancellationToken: cancellationToken));
+}
+
+/// <summary>The background half of <see cref="RefreshTokenStore"/>: deletes expired and revoked rows in bounded batches.</summary>
+internal sealed class RefreshTokenSweeper(ScalableApi.Platform.Data.IDatabase database, Microsoft.Extensions.Options.IOptions<UsersOptions> options, TimeProvider time)
+{
+    /// <summary>One pass over the table, a primary-key range per statement; the number of rows deleted.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var span = options.Value.RefreshTokenSweepBatchSize;
+        var now = ScalableApi.Platform.Data.UnixTime.Now(time);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        var maxId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(RefreshTokenStore.MaxIdSql, cancellationToken: cancellationToken));
+        var deleted = 0;
+        for (long after = 0; after < maxId; after += span)
+        {
+            deleted += await connection.ExecuteAsync(new CommandDefinition(
+                RefreshTokenStore.SweepRangeSql, new { After = after, Span = span, Now = now }, cancellationToken: cancellationToken));
+        }
+
+        return deleted;
+    }
 }
 
 /// <summary>The owner and family of a refresh token this request has just spent.</summary>

@@ -8,7 +8,7 @@ namespace ScalableApi.Users.Keys;
 
 /// <summary>
 /// One ES256 key on disk: a JWK with its private part (<c>d</c>) plus <c>created</c> (unix ms), the moment
-/// it became the active key. The JWK form keeps the files readable by standard tooling.
+/// it becomes the active key (a next key is written ahead of it, so that it is published before it signs). The JWK form keeps the files readable by standard tooling.
 /// </summary>
 internal sealed class SigningKeyFile
 {

@@ -7,8 +7,10 @@ namespace ScalableApi.Users.Keys;
 
 /// <summary>
 /// The ES256 keys the users service signs with, kept as JWK files in one folder that every replica shares.
-/// The newest key signs; an older key keeps verifying until no token it signed can still be valid
-/// (its successor's creation + access token lifetime + clock skew). The folder is the source of truth:
+/// A key's <c>created</c> is when it starts signing. The next key is written <see cref="UsersOptions.SigningKeyPublishAhead"/>
+/// before that moment, so every service's JWKS cache holds it before the first token it signs arrives; the key before
+/// it keeps verifying until no token it signed can still be valid (its successor's start + access token lifetime +
+/// clock skew), and its file is deleted after that. The folder is the source of truth:
 /// replicas re-read it every few seconds and on an unknown <c>kid</c>, and create keys only under a lock file,
 /// so two replicas starting or rotating at once end up with one new key, not two.
 /// Also the users service's own <see cref="ISigningKeySource"/>: it validates with the same keys it publishes.
@@ -21,6 +23,7 @@ internal sealed partial class SigningKeyStore : ISigningKeySource
 
     private readonly string _directory;
     private readonly long _rotationMs;
+    private readonly long _publishAheadMs;
     private readonly long _verifyWindowMs;
     private readonly long _unknownKidReloadMs;
     private readonly TimeProvider _time;
@@ -41,7 +44,8 @@ internal sealed partial class SigningKeyStore : ISigningKeySource
         _directory = Path.GetFullPath(users.Value.KeysDirectory is { Length: > 0 } configured
             ? configured
             : Path.Combine(platform.Value.DataDirectory, "keys"));
-        _rotationMs = (long)TimeSpan.FromDays(Math.Max(1, users.Value.SigningKeyRotationDays)).TotalMilliseconds;
+        _rotationMs = (long)TimeSpan.FromDays(users.Value.SigningKeyRotationDays).TotalMilliseconds;
+        _publishAheadMs = (long)users.Value.SigningKeyPublishAhead.TotalMilliseconds;
         _verifyWindowMs = (long)(users.Value.AccessTokenLifetime + auth.Value.ClockSkew).TotalMilliseconds;
         _unknownKidReloadMs = (long)auth.Value.JwksRefreshMinInterval.TotalMilliseconds;
         _time = time;
@@ -50,39 +54,50 @@ internal sealed partial class SigningKeyStore : ISigningKeySource
 
     public string Directory => _directory;
 
-    /// <summary>Loads the folder and creates the first key, or the next one when the active key is due for rotation.</summary>
+    /// <summary>
+    /// Loads the folder; creates the first key (it signs at once: nobody holds a token yet), or writes the next one
+    /// ahead of its start when the active key nears its rotation; deletes the files of keys that verify nothing any
+    /// more. Runs at start-up and from <see cref="UsersMaintenance"/>; the signing path calls it only when it must.
+    /// </summary>
     public SigningKey EnsureActiveKey()
     {
         var now = Now();
         var keys = Reload(now);
-        if (keys.Count > 0 && !IsDue(keys[^1], now))
+        if (keys.Count > 0 && !NeedsWork(keys, now))
         {
-            return keys[^1];
+            return Active(keys, now);
         }
 
         lock (_gate)
         {
             using var fileLock = AcquireFileLock();
-            // Another replica may have created the key while this one waited for the lock.
+            // Another replica may have done it while this one waited for the lock.
             keys = Reload(now);
-            if (keys.Count == 0 || IsDue(keys[^1], now))
+            if (keys.Count == 0)
             {
-                var file = SigningKeyFile.Generate(now);
-                file.Save(_directory);
-                LogCreated(file.Kid, _directory);
-                keys = Reload(now);
+                Create(now);
+            }
+            else if (NeedsNext(keys, now))
+            {
+                Create(Math.Max(keys[^1].CreatedAt + _rotationMs, now + _publishAheadMs));
             }
 
-            return keys[^1];
+            foreach (var expired in Reload(now).Where(k => !k.Verifies(now)))
+            {
+                File.Delete(Path.Combine(_directory, expired.Kid + SigningKeyFile.Extension));
+                LogDeleted(expired.Kid);
+            }
+
+            return Active(Reload(now), now);
         }
     }
 
-    /// <summary>Credentials of the active key, rotating first when it is due.</summary>
+    /// <summary>Credentials of the active key: the newest one whose start has come.</summary>
     public SigningCredentials GetSigningCredentials()
     {
         var now = Now();
         var keys = CurrentKeys(now);
-        var active = keys.Count > 0 && !IsDue(keys[^1], now) ? keys[^1] : EnsureActiveKey();
+        var active = keys.Count > 0 && !NeedsNext(keys, now) ? Active(keys, now) : EnsureActiveKey();
         return new SigningCredentials(active.SecurityKey, SecurityAlgorithms.EcdsaSha256);
     }
 
@@ -120,7 +135,21 @@ internal sealed partial class SigningKeyStore : ISigningKeySource
         return then == long.MinValue ? long.MaxValue : now - then;
     }
 
-    private bool IsDue(SigningKey key, long now) => now - key.CreatedAt >= _rotationMs;
+    /// <summary>The newest key whose start has come (the first one if the clock went back before every start).</summary>
+    private static SigningKey Active(IReadOnlyList<SigningKey> keys, long now) => keys.LastOrDefault(k => k.CreatedAt <= now) ?? keys[0];
+
+    /// <summary>The newest key already signs and is within the publish lead of its rotation: its successor must be written now.</summary>
+    private bool NeedsNext(IReadOnlyList<SigningKey> keys, long now) =>
+        keys[^1].CreatedAt <= now && now - keys[^1].CreatedAt >= _rotationMs - _publishAheadMs;
+
+    private bool NeedsWork(IReadOnlyList<SigningKey> keys, long now) => NeedsNext(keys, now) || keys.Any(k => !k.Verifies(now));
+
+    private void Create(long startsAt)
+    {
+        var file = SigningKeyFile.Generate(startsAt);
+        file.Save(_directory);
+        LogCreated(file.Kid, _directory, DateTimeOffset.FromUnixTimeMilliseconds(startsAt));
+    }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -192,8 +221,11 @@ internal sealed partial class SigningKeyStore : ISigningKeySource
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created signing key {Kid} in {Directory}")]
-    private partial void LogCreated(string kid, string directory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created signing key {Kid} in {Directory}, signing from {StartsAt}")]
+    private partial void LogCreated(string kid, string directory, DateTimeOffset startsAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted signing key {Kid}: no token it signed can still be valid")]
+    private partial void LogDeleted(string kid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipping unreadable signing key file {Path}")]
     private partial void LogUnreadable(string path);

@@ -8,7 +8,7 @@ using ScalableApi.Users.Keys;
 
 namespace ScalableApi.Users.Tests.Keys;
 
-/// <summary>The key folder on its own: first start, replicas starting together, rotation and the retirement window.</summary>
+/// <summary>The key folder on its own, on a fake clock: first start, replicas starting together, publishing ahead, retirement and deletion.</summary>
 public sealed class SigningKeyStoreTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "scalableapi-tests", "keys-" + Guid.NewGuid().ToString("N"));
@@ -46,41 +46,85 @@ public sealed class SigningKeyStoreTests : IDisposable
     }
 
     [Fact]
-    public void Rotation_activates_a_new_key_and_the_retired_one_verifies_until_its_tokens_expire()
+    public void The_next_key_is_published_at_least_the_publish_lead_before_it_signs()
     {
         var store = Store();
         var first = store.EnsureActiveKey();
+        var lead = new UsersOptions().SigningKeyPublishAhead;
 
-        _time.Advance(TimeSpan.FromDays(29));
+        _time.Advance(TimeSpan.FromDays(30) - lead - TimeSpan.FromMinutes(1));
         Assert.Equal(first.Kid, store.GetSigningCredentials().Key.KeyId);
+        Assert.Single(store.GetVerificationKeys());
 
-        _time.Advance(TimeSpan.FromDays(1));
-        var second = store.GetSigningCredentials().Key.KeyId;
-        Assert.NotEqual(first.Kid, second);
-        Assert.Equal([first.Kid, second], store.GetVerificationKeys().Select(k => k.Kid));
+        // Within the lead of its rotation: the successor is written, published, and does not sign yet.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var publishedAt = _time.GetUtcNow();
+        Assert.Equal(first.Kid, store.GetSigningCredentials().Key.KeyId);
+        var next = store.GetVerificationKeys()[^1];
+        Assert.NotEqual(first.Kid, next.Kid);
+        Assert.True(DateTimeOffset.FromUnixTimeMilliseconds(next.CreatedAt) - publishedAt >= lead - TimeSpan.FromMinutes(1));
 
-        // Access token lifetime (1 h) + clock skew (30 s): a token signed just before rotation is still acceptable.
-        _time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(29));
-        Assert.Contains(store.GetKeys(), k => k.KeyId == first.Kid);
-
-        _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal([second], store.GetKeys().Select(k => k.KeyId));
+        _time.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(next.CreatedAt - 1));
+        Assert.Equal(first.Kid, store.GetSigningCredentials().Key.KeyId);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(next.Kid, store.GetSigningCredentials().Key.KeyId);
         Assert.Equal(2, Directory.GetFiles(_directory, "*.json").Length);
     }
 
     [Fact]
-    public async Task A_key_another_replica_rotated_in_is_found_on_its_unknown_kid()
+    public void A_retired_key_verifies_until_its_tokens_expire_then_its_file_is_deleted()
+    {
+        var store = Store();
+        var first = store.EnsureActiveKey();
+        _time.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(first.Kid, store.EnsureActiveKey().Kid); // the successor is written ahead; the first still signs
+        var second = store.GetVerificationKeys()[^1];
+        _time.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(second.CreatedAt));
+        Assert.Equal(second.Kid, store.GetSigningCredentials().Key.KeyId);
+
+        // Access token lifetime (1 h) + clock skew (30 s): a token signed just before the switch is still acceptable.
+        _time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(29));
+        Assert.Contains(store.GetKeys(), k => k.KeyId == first.Kid);
+        store.EnsureActiveKey();
+        Assert.Equal(2, Directory.GetFiles(_directory, "*.json").Length);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal([second.Kid], store.GetKeys().Select(k => k.KeyId));
+        store.EnsureActiveKey();
+        Assert.Equal([second.Kid + ".json"], Directory.GetFiles(_directory, "*.json").Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_store_idle_past_its_rotation_keeps_signing_until_the_next_key_has_been_published_for_the_lead()
+    {
+        var store = Store();
+        var first = store.EnsureActiveKey();
+        var lead = new UsersOptions().SigningKeyPublishAhead;
+        _time.Advance(TimeSpan.FromDays(40));
+
+        Assert.Equal(first.Kid, store.GetSigningCredentials().Key.KeyId);
+        var next = store.GetVerificationKeys()[^1];
+        Assert.Equal(_time.GetUtcNow() + lead, DateTimeOffset.FromUnixTimeMilliseconds(next.CreatedAt));
+        _time.Advance(lead);
+        Assert.Equal(next.Kid, store.GetSigningCredentials().Key.KeyId);
+    }
+
+    [Fact]
+    public async Task A_key_another_replica_published_is_found_on_its_unknown_kid()
     {
         var mine = Store();
         mine.EnsureActiveKey();
         _time.Advance(TimeSpan.FromDays(31));
-        Assert.Single(mine.GetKeys()); // Read the folder now, before the other replica rotates.
-        var theirs = Store().GetSigningCredentials().Key.KeyId!;
+        Assert.Single(mine.GetKeys()); // Read the folder now, before the other replica writes the next key.
+        var other = Store();
+        other.GetSigningCredentials();
+        var theirs = other.GetVerificationKeys()[^1].Kid;
         Assert.DoesNotContain(mine.GetKeys(), k => k.KeyId == theirs);
 
         await mine.EnsureKeyAsync(theirs, CancellationToken.None);
         Assert.Contains(mine.GetKeys(), k => k.KeyId == theirs);
-        // It signs with the newest key from now on rather than rotating a third one in.
+        // Once it starts, it signs with that key rather than writing a third one.
+        _time.Advance(new UsersOptions().SigningKeyPublishAhead);
         Assert.Equal(theirs, mine.GetSigningCredentials().Key.KeyId);
         Assert.Equal(2, Directory.GetFiles(_directory, "*.json").Length);
     }
