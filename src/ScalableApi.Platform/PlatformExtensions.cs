@@ -68,6 +68,7 @@ public static class PlatformExtensions
         builder.Services.AddExceptionHandler<PlatformExceptionHandler>();
 
         builder.AddPlatformAuthentication();
+        builder.AddPlatformCors();
         builder.Services.AddValidatorsFromAssembly(serviceAssembly, includeInternalTypes: true);
         builder.Services.AddOpenApi();
 
@@ -117,6 +118,7 @@ public static class PlatformExtensions
         }
 
         app.UseExceptionHandler();
+        app.UsePlatformCors();
         app.UseStatusCodePages();
         app.UseRouting();
         // Inside the request telemetry, so rejected requests show as 503s; before anything that does real work.
