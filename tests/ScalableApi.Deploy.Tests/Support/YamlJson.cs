@@ -12,22 +12,52 @@ namespace ScalableApi.Deploy.Tests.Support;
 /// </summary>
 internal static class YamlJson
 {
+    private const string MergeKey = "<<";
+
     public static JsonNode? Parse(string yaml) => ParseAll(yaml).Single();
 
     public static IReadOnlyList<JsonNode?> ParseAll(string yaml)
     {
         var stream = new YamlStream();
-        stream.Load(new MergingParser(new Parser(new StringReader(yaml))));
+        stream.Load(new Parser(new StringReader(yaml)));
         return [.. stream.Documents.Select(d => Convert(d.RootNode))];
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", Convert(kv.Value)))),
+        YamlMappingNode map => Mapping(map),
         YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(Convert)]),
         YamlScalarNode scalar => Scalar(scalar),
         _ => throw new InvalidOperationException($"Unexpected YAML node {node.NodeType} at {node.Start}"),
     };
+
+    // Merge keys as YAML 1.1 defines them: keys of the merged mappings (earlier ones first) unless the mapping has its own.
+    private static JsonObject Mapping(YamlMappingNode map)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in map.Children)
+        {
+            if (((YamlScalarNode)key).Value is { } name and not MergeKey)
+            {
+                result[name] = Convert(value);
+            }
+        }
+
+        var merged = map.Children.Where(kv => ((YamlScalarNode)kv.Key).Value == MergeKey)
+            .SelectMany(kv => kv.Value is YamlSequenceNode list ? list.Children : [kv.Value]);
+        foreach (var source in merged)
+        {
+            foreach (var (name, value) in Mapping((YamlMappingNode)source))
+            {
+                if (!result.ContainsKey(name))
+                {
+                    result[name] = value?.DeepClone();
+                }
+            }
+        }
+
+        return result;
+    }
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
