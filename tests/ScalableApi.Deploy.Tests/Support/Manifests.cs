@@ -53,7 +53,16 @@ internal sealed class Manifests
     private static async Task<Manifests> LoadAsync(string overlay)
     {
         var directory = overlay == ProdWithRequestsPerSecond ? ComposeComponent() : Path.Combine(Copy.Value, "overlays", overlay);
-        var yaml = await Tool.RunAsync("kubectl", ["kustomize", directory]);
+        string yaml;
+        try
+        {
+            yaml = await Tool.RunAsync("kubectl", ["kustomize", directory]);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("kubectl is not on PATH: it renders the overlays (.ci/run installs it where a package offers it)", e);
+        }
+
         // Strict: an unknown or misspelt field is an error, as the API server's strict field validation would make it.
         var objects = KubernetesYaml.LoadAllFromString(yaml, strict: true);
         return new Manifests(overlay, yaml, objects);
