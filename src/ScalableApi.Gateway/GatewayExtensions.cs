@@ -42,7 +42,10 @@ public static class GatewayExtensions
         builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(passiveHealth.GetSection("TransportFailureRate"));
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveTransportFailuresHealthPolicy>();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(transforms => transforms.AddResponseTransform(RetryOnAnotherDestinationMiddleware.SuppressOverloadedBody));
+            .AddTransforms(transforms => transforms.AddResponseTransform(RetryOnAnotherDestinationMiddleware.SuppressOverloadedBody))
+            // Kestrel reads header values as UTF-8; HttpClient refuses to send anything but ASCII unless told how to
+            // encode it, which made any non-ASCII header value a 502. Passed through as the client sent it, like nginx.
+            .ConfigureHttpClient(static (_, handler) => handler.RequestHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8);
         // Routes name a per-route "Timeout"; the middleware enforces it and answers 504 problem+json.
         builder.Services.AddRequestTimeouts();
         // Large JSON pages shrink a lot; HTTPS compression stays off (BREACH) unless a deployment opts in.
@@ -64,7 +67,11 @@ public static class GatewayExtensions
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // With both lists empty ASP.NET Core believes X-Forwarded-* from any peer, so no trusted proxy means the
+            // middleware reads nothing at all (it was believed from anyone: each spoofed value a fresh rate-limit bucket).
+            options.ForwardedHeaders = gateway.TrustedProxies.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
             foreach (var proxy in gateway.TrustedProxies)

@@ -124,7 +124,7 @@ public static class PlatformExtensions
             app.UseMiddleware<ConcurrencyLimitMiddleware>();
         }
 
-        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseMiddleware<RequestBodyRulesMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -9,7 +9,7 @@ using ScalableApi.Testing;
 namespace ScalableApi.Gateway.Tests;
 
 /// <summary>The gateway in-process, proxying over real loopback HTTP to the destinations it is given.</summary>
-internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     /// <summary>Signs tokens the gateway accepts (it stands in for the users service's JWKS).</summary>
     public TestTokens Tokens { get; } = new();
@@ -49,11 +49,15 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(test =>
         {
-            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientIp>();
-            services.RemoveAll<ISigningKeySource>();
-            services.AddSingleton<ISigningKeySource>(Tokens);
+            test.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientIp>();
+            test.RemoveAll<ISigningKeySource>();
+            test.AddSingleton<ISigningKeySource>(Tokens);
         });
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 }

@@ -158,9 +158,11 @@ public sealed partial class RateLimitMiddleware(
 
             return null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return null; // the users service answers 400 for it
+            // Malformed JSON, or a string that is not UTF-8 (GetString throws InvalidOperationException): the users
+            // service answers 400 for it, and the per-IP failed-login limit still applies.
+            return null;
         }
         finally
         {

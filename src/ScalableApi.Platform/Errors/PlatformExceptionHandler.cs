@@ -59,7 +59,7 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
             return bad.StatusCode switch
             {
                 StatusCodes.Status413PayloadTooLarge => (413, "The request body is too large.", null, null),
-                StatusCodes.Status415UnsupportedMediaType => (415, "Unsupported media type: send application/json.", null, null),
+                StatusCodes.Status415UnsupportedMediaType => (415, "Unsupported media type: send application/json in UTF-8.", null, null),
                 StatusCodes.Status400BadRequest when bad.InnerException is null && bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
                     => (400, "A request body is required.", null, null),
                 _ when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, "The request is not valid.", null, null),

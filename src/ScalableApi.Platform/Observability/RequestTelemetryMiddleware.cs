@@ -81,12 +81,15 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILo
             return;
         }
 
-        var properties = new List<LogEventProperty>(5)
+        var properties = new List<LogEventProperty>(6)
         {
             new("RequestMethod", new ScalarValue(method)),
             new("RequestPath", new ScalarValue(context.Request.Path.Value)),
             new("StatusCode", new ScalarValue(status)),
             new("Elapsed", new ScalarValue(elapsed.TotalMilliseconds)),
+            // The TCP peer, or the client a trusted proxy named (the gateway's forwarded-headers rule): never a header
+            // an arbitrary client chose.
+            new("ClientIp", new ScalarValue(context.Connection.RemoteIpAddress?.ToString())),
         };
         if (route is not null)
         {

@@ -63,6 +63,48 @@ public sealed class ProblemDetailsTests(ProbeAppFixture fixture) : IClassFixture
     }
 
     [Theory]
+    [InlineData("application/json; charset=utf-7")]
+    [InlineData("application/json; charset=no-such-charset")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=utf8")] // not a registered name: the framework cannot read it either
+    public async Task A_charset_other_than_utf8_is_415_problem(string contentType)
+    {
+        using var client = App.CreateClient();
+        using var content = new ByteArrayContent("{\"name\":\"ok\"}"u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await client.PostAsync("/probe/echo", content);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json;charset=Utf-8")]
+    public async Task Utf8_in_any_case_is_accepted(string contentType)
+    {
+        using var client = App.CreateClient();
+        using var content = new ByteArrayContent("{\"name\":\"ok\"}"u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await client.PostAsync("/probe/echo", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xC3 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // an encoded surrogate: not UTF-8
+    public async Task Invalid_utf8_in_a_string_is_400_problem(byte[] bad)
+    {
+        using var client = App.CreateClient();
+        using var content = new ByteArrayContent([.. "{\"name\":\"a"u8, .. bad, .. "\"}"u8]);
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        using var response = await client.PostAsync("/probe/echo", content);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
     [InlineData("{\"name\": \"x\",")]
     [InlineData("not json at all")]
     [InlineData("")]

@@ -29,7 +29,7 @@ public sealed class RequestLogTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var requestId = Assert.Single(response.Headers.GetValues("X-Request-Id"));
 
-        var line = await RequestLineAsync(requestId);
+        var line = await _log.RequestLineAsync(requestId);
 
         Assert.Equal("GET", line.GetProperty("RequestMethod").GetString());
         Assert.Equal("/probe/items/7", line.GetProperty("RequestPath").GetString());
@@ -50,7 +50,7 @@ public sealed class RequestLogTests : IAsyncLifetime
         using var response = await client.GetAsync("/probe/boom");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
 
-        var line = await RequestLineAsync(Assert.Single(response.Headers.GetValues("X-Request-Id")));
+        var line = await _log.RequestLineAsync(Assert.Single(response.Headers.GetValues("X-Request-Id")));
 
         Assert.Equal("Error", line.GetProperty("@l").GetString());
         Assert.Equal(500, line.GetProperty("StatusCode").GetInt32());
@@ -92,24 +92,9 @@ public sealed class RequestLogTests : IAsyncLifetime
         using var marker = await client.GetAsync("/probe/items/8");
 
         // Lines reach the output in order: once the later request's line is there, the probes' would be too.
-        await RequestLineAsync(Assert.Single(marker.Headers.GetValues("X-Request-Id")));
+        await _log.RequestLineAsync(Assert.Single(marker.Headers.GetValues("X-Request-Id")));
 
         Assert.DoesNotContain(_log.Lines(), line =>
             line.TryGetProperty("RequestPath", out var path) && path.GetString() is "/health/live" or "/metrics");
-    }
-
-    private async Task<JsonElement> RequestLineAsync(string requestId)
-    {
-        JsonElement? found = null;
-        await Eventually.HoldsAsync(
-            () =>
-            {
-                found = _log.Lines().SingleOrDefault(line =>
-                    line.TryGetProperty("StatusCode", out _)
-                    && line.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
-                return Task.FromResult(found.HasValue && found.Value.ValueKind == JsonValueKind.Object);
-            },
-            $"the request line of {requestId}");
-        return found!.Value;
     }
 }

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 
-namespace ScalableApi.Platform.Tests.TestApp;
+namespace ScalableApi.Testing;
 
 /// <summary>
 /// The stream the platform writes its JSON log lines to, kept in memory: registered as the app's
-/// <see cref="Observability.LogOutput"/> instead of stdout. Written from the logger's background thread, read by tests.
+/// <c>LogOutput</c> instead of stdout. Written from the logger's background thread, read by tests.
 /// </summary>
 public sealed class CapturedLogStream : Stream
 {
@@ -21,6 +21,22 @@ public sealed class CapturedLogStream : Stream
     public override long Length => throw new NotSupportedException();
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>The request log line of the request whose <c>X-Request-Id</c> was <paramref name="requestId"/>, once written.</summary>
+    public async Task<JsonElement> RequestLineAsync(string requestId)
+    {
+        JsonElement? found = null;
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                found = Lines().SingleOrDefault(line =>
+                    line.TryGetProperty("StatusCode", out _)
+                    && line.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
+                return Task.FromResult(found.HasValue && found.Value.ValueKind == JsonValueKind.Object);
+            },
+            $"the request line of {requestId}");
+        return found!.Value;
+    }
 
     /// <summary>Every complete line written so far, each parsed as one JSON object.</summary>
     public IReadOnlyList<JsonElement> Lines()
