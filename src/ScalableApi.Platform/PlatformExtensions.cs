@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Prometheus;
 using ScalableApi.Platform.Caching;
 using ScalableApi.Platform.Discovery;
 using ScalableApi.Platform.Errors;
@@ -35,8 +34,6 @@ public static class PlatformExtensions
     /// </summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
-        // Our meters, the runtime's, connections and the database on /metrics; not per-request duplicates of our own.
-        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
         builder.Services.AddOptions<PlatformOptions>()
             .Bind(builder.Configuration.GetSection(PlatformOptions.SectionName))
             .PostConfigure(o => o.ServiceName = serviceName);
@@ -46,6 +43,7 @@ public static class PlatformExtensions
         builder.Services.AddOptions<ResponseBufferingOptions>().Bind(builder.Configuration.GetSection(ResponseBufferingOptions.SectionName));
         builder.AddPlatformLogging(serviceName);
         builder.AddPlatformTelemetry(serviceName);
+        builder.AddPlatformMetrics();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -117,6 +115,7 @@ public static class PlatformExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePlatformMetrics();
         app.UseRouting();
         // Inside the request telemetry, so rejected requests show as 503s; before anything that does real work.
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OverloadOptions>>().Value.Enabled)
@@ -149,7 +148,7 @@ public static class PlatformExtensions
                 [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
-        app.MapMetrics("/metrics");
+        app.MapPlatformMetrics();
         app.MapOpenApi();
         return app;
     }
