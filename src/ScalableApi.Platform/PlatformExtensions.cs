@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Prometheus;
 using ScalableApi.Platform.Caching;
 using ScalableApi.Platform.Discovery;
 using ScalableApi.Platform.Errors;
@@ -35,8 +34,6 @@ public static class PlatformExtensions
     /// </summary>
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
-        // Our meters, the runtime's, connections and the database on /metrics; not per-request duplicates of our own.
-        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
         // One clock for everything time-dependent (tokens, caches, leases), so tests replace it once.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PlatformOptions>()
@@ -48,6 +45,7 @@ public static class PlatformExtensions
         builder.Services.AddOptions<ResponseBufferingOptions>().Bind(builder.Configuration.GetSection(ResponseBufferingOptions.SectionName));
         builder.AddPlatformLogging(serviceName);
         builder.AddPlatformTelemetry(serviceName);
+        builder.AddPlatformMetrics();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -120,6 +118,7 @@ public static class PlatformExtensions
         app.UseExceptionHandler();
         app.UsePlatformCors();
         app.UseStatusCodePages();
+        app.UsePlatformMetrics();
         app.UseRouting();
         // Inside the request telemetry, so rejected requests show as 503s; before anything that does real work.
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OverloadOptions>>().Value.Enabled)
@@ -152,7 +151,7 @@ public static class PlatformExtensions
                 [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
-        app.MapMetrics("/metrics");
+        app.MapPlatformMetrics();
         app.MapOpenApi();
         return app;
     }

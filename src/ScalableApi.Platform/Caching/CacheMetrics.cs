@@ -1,39 +1,35 @@
-using Prometheus;
+using System.Diagnostics.Metrics;
+using ScalableApi.Platform.Observability;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace ScalableApi.Platform.Caching;
 
 /// <summary>
-/// Cache hits and misses per level, and backplane traffic, as Prometheus series (prometheus-net directly, like the
-/// gateway's metrics, so names and labels are exactly what dashboards expect). Fed by FusionCache's events.
+/// Cache hits and misses per level, and backplane traffic, on the <see cref="PlatformMeters.Name"/> meter: fed by
+/// FusionCache's events (its own meter is left off <c>/metrics</c>: it says the same with other names).
 /// </summary>
-internal static class CacheMetrics
+internal sealed class CacheMetrics(IMeterFactory meterFactory)
 {
-    private static readonly Counter Requests = Metrics.CreateCounter(
+    private readonly Counter<long> _requests = meterFactory.Create(PlatformMeters.Name).CreateCounter<long>(
         "cache_requests_total",
-        "Cache lookups by cache, level (memory = L1, distributed = L2 Redis, overall = what the caller got) and result (hit, stale_hit, miss).",
-        "cache", "level", "result");
+        "{request}",
+        "Cache lookups by cache, level (memory = L1, distributed = L2 Redis, overall = what the caller got) and result (hit, stale_hit, miss).");
 
-    private static readonly Counter BackplaneMessages = Metrics.CreateCounter(
-        "cache_backplane_messages_total", "Backplane messages (evictions for other replicas) sent and received.", "cache", "direction");
+    private readonly Counter<long> _backplaneMessages = meterFactory.Create(PlatformMeters.Name).CreateCounter<long>(
+        "cache_backplane_messages_total", "{message}", "Backplane messages (evictions for other replicas) sent and received.");
 
-    public static void Attach(IFusionCache cache, string name)
+    public void Attach(IFusionCache cache, string name)
     {
         Count(cache.Events, name, "overall");
         Count(cache.Events.Memory, name, "memory");
         Count(cache.Events.Distributed, name, "distributed");
-        var published = BackplaneMessages.WithLabels(name, "sent");
-        var received = BackplaneMessages.WithLabels(name, "received");
-        cache.Events.Backplane.MessagePublished += (_, _) => published.Inc();
-        cache.Events.Backplane.MessageReceived += (_, _) => received.Inc();
+        cache.Events.Backplane.MessagePublished += (_, _) => _backplaneMessages.Add(1, new("cache", name), new("direction", "sent"));
+        cache.Events.Backplane.MessageReceived += (_, _) => _backplaneMessages.Add(1, new("cache", name), new("direction", "received"));
     }
 
-    private static void Count(ZiggyCreatures.Caching.Fusion.Events.FusionCacheCommonEventsHub events, string cache, string level)
+    private void Count(ZiggyCreatures.Caching.Fusion.Events.FusionCacheCommonEventsHub events, string cache, string level)
     {
-        var hit = Requests.WithLabels(cache, level, "hit");
-        var stale = Requests.WithLabels(cache, level, "stale_hit");
-        var miss = Requests.WithLabels(cache, level, "miss");
-        events.Hit += (_, e) => (e.IsStale ? stale : hit).Inc();
-        events.Miss += (_, _) => miss.Inc();
+        events.Hit += (_, e) => _requests.Add(1, new("cache", cache), new("level", level), new("result", e.IsStale ? "stale_hit" : "hit"));
+        events.Miss += (_, _) => _requests.Add(1, new("cache", cache), new("level", level), new("result", "miss"));
     }
 }

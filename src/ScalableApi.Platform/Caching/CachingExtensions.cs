@@ -26,6 +26,7 @@ public static class CachingExtensions
         var name = string.IsNullOrWhiteSpace(options.Name) ? serviceName : options.Name;
         var redis = builder.Configuration.GetRedisConnectionString();
 
+        builder.Services.TryAddSingleton<CacheMetrics>();
         var cache = builder.Services.AddFusionCache()
             .WithOptions(o =>
             {
@@ -52,7 +53,7 @@ public static class CachingExtensions
                 AllowBackgroundDistributedCacheOperations = false,
                 AllowBackgroundBackplaneOperations = false,
             })
-            .WithPostSetup((_, fusion) => CacheMetrics.Attach(fusion, name));
+            .WithPostSetup((services, fusion) => services.GetRequiredService<CacheMetrics>().Attach(fusion, name));
 
         if (!string.IsNullOrWhiteSpace(redis))
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Hosting;
+using ScalableApi.Platform.Observability;
 
 namespace ScalableApi.Platform.Discovery;
 
@@ -19,6 +20,7 @@ internal sealed partial class ServiceRegistrar(
     DrainState drain,
     IOptions<DiscoveryOptions> options,
     IOptions<PlatformOptions> platform,
+    IOptions<MetricsOptions> metrics,
     ILogger<ServiceRegistrar> logger) : BackgroundService
 {
     private ServiceInstance? _instance;
@@ -108,7 +110,11 @@ internal sealed partial class ServiceRegistrar(
 
     private string? ListeningAddress()
     {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        // Never the management port (Platform:Metrics:Port): it serves metrics and health only.
+        var managementPort = metrics.Value.Port > 0 ? $":{metrics.Value.Port}" : null;
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .Where(a => managementPort is null || !a.TrimEnd('/').EndsWith(managementPort, StringComparison.Ordinal))
+            .ToList();
         var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses?.FirstOrDefault();
         if (first is null)
         {

@@ -1,8 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Prometheus;
+using ScalableApi.Platform.Observability;
 
 namespace ScalableApi.Platform.Hosting;
 
@@ -13,19 +14,23 @@ namespace ScalableApi.Platform.Hosting;
 /// </summary>
 internal sealed class ConcurrencyLimitMiddleware
 {
-    private static readonly Gauge QueueLength = Metrics.CreateGauge(
-        "http_concurrency_queue_length", "Requests waiting for a slot under the per-process concurrency limit.");
-
-    private static readonly Counter Rejections = Metrics.CreateCounter(
-        "http_concurrency_rejections_total", "Requests answered 503 because the concurrency limit and its queue were full.");
-
     private readonly RequestDelegate _next;
     private readonly IProblemDetailsService _problems;
     private readonly ConcurrencyLimiter _limiter;
     private readonly TimeSpan _queueTimeout;
 
-    public ConcurrencyLimitMiddleware(RequestDelegate next, IOptions<OverloadOptions> options, IProblemDetailsService problems)
+    // Read when /metrics is scraped (observable instruments): both series show 0 from start-up, and the hot path
+    // only touches an integer.
+    private int _queueLength;
+    private long _rejections;
+
+    public ConcurrencyLimitMiddleware(RequestDelegate next, IOptions<OverloadOptions> options, IProblemDetailsService problems, IMeterFactory meterFactory)
     {
+        var meter = meterFactory.Create(PlatformMeters.Name);
+        meter.CreateObservableUpDownCounter(
+            "http_concurrency_queue_length", () => Volatile.Read(ref _queueLength), "{request}", "Requests waiting for a slot under the per-process concurrency limit.");
+        meter.CreateObservableCounter(
+            "http_concurrency_rejections_total", () => Interlocked.Read(ref _rejections), "{request}", "Requests answered 503 because the concurrency limit and its queue were full.");
         _next = next;
         _problems = problems;
         var o = options.Value;
@@ -49,7 +54,7 @@ internal sealed class ConcurrencyLimitMiddleware
         using var lease = await AcquireAsync(context.RequestAborted);
         if (!lease.IsAcquired)
         {
-            Rejections.Inc();
+            Interlocked.Increment(ref _rejections);
             await WriteOverloadedAsync(context);
             return;
         }
@@ -66,7 +71,7 @@ internal sealed class ConcurrencyLimitMiddleware
         }
 
         lease.Dispose();
-        QueueLength.Inc();
+        Interlocked.Increment(ref _queueLength);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(_queueTimeout);
         try
@@ -80,7 +85,7 @@ internal sealed class ConcurrencyLimitMiddleware
         }
         finally
         {
-            QueueLength.Dec();
+            Interlocked.Decrement(ref _queueLength);
         }
     }
 

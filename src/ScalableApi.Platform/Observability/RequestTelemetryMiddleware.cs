@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Prometheus;
 using Serilog.Events;
 using Serilog.Parsing;
 
@@ -20,7 +19,7 @@ namespace ScalableApi.Platform.Observability;
 /// the raw path, so the metric's labels stay bounded whatever clients send; it is taken from the exception
 /// handler's record when the handler has already cleared the endpoint.
 /// </remarks>
-public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILogger logger)
+internal sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILogger logger, RequestMetrics metrics)
 {
     private const string Unmatched = "unmatched";
 
@@ -30,15 +29,6 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILo
     /// a client hanging up is neither a client error nor a success in the metrics, and never a 5xx.
     /// </summary>
     internal const int ClientClosedRequest = 499;
-
-    private static readonly Histogram Duration = Metrics.CreateHistogram(
-        "http_request_duration_seconds",
-        "Duration of HTTP requests handled by this process.",
-        new HistogramConfiguration
-        {
-            LabelNames = ["method", "route", "status"],
-            Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-        });
 
     // `:l` renders the strings as they are, without the quotes Serilog puts around string values in messages.
     private static readonly MessageTemplate Template = new MessageTemplateParser().Parse(
@@ -73,7 +63,7 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, Serilog.ILo
             : StatusCodes.Status500InternalServerError;
         var method = context.Request.Method;
         var route = RouteOf(context);
-        Duration.WithLabels(MethodLabel(method), route ?? Unmatched, StatusLabel(status)).Observe(elapsed.TotalSeconds);
+        metrics.Record(MethodLabel(method), route ?? Unmatched, StatusLabel(status), elapsed.TotalSeconds);
 
         var level = status >= 500 ? LogEventLevel.Error : LogEventLevel.Information;
         if ((level < LogEventLevel.Error && IsInfrastructurePath(context.Request.Path)) || !_logger.IsEnabled(level))
