@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Catalog.Imports;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog;
 
@@ -13,12 +15,21 @@ public static class CatalogExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProductStore>();
         builder.Services.AddSingleton<ProductCache>();
+        builder.Services.AddOptions<ImportOptions>()
+            .Bind(builder.Configuration.GetSection(ImportOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProductImportStore>();
+        builder.AddJobs();
+        builder.AddJobHandler<ProductImportHandler>();
         return builder;
     }
 
     public static WebApplication MapCatalogApi(this WebApplication app)
     {
         app.MapProductsApi();
+        app.MapImportsApi();
+        app.MapJobsApi();
         return app;
     }
 }

@@ -37,6 +37,7 @@ public static class PlatformExtensions
     {
         // Our meters, the runtime's, connections and the database on /metrics; not per-request duplicates of our own.
         Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
+        builder.Services.AddHostedService<MeterAdapterStart>();
         builder.Services.AddOptions<PlatformOptions>()
             .Bind(builder.Configuration.GetSection(PlatformOptions.SectionName))
             .PostConfigure(o => o.ServiceName = serviceName);
