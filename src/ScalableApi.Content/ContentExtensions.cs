@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Content.Authors;
 using ScalableApi.Content.Caching;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
+using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Messaging;
 
 namespace ScalableApi.Content;
 
@@ -17,6 +20,8 @@ public static class ContentExtensions
         builder.Services.AddSingleton<PostQueries>();
         builder.Services.AddSingleton<CommentQueries>();
         builder.Services.AddSingleton<ContentCache>();
+        // A deleted user's posts and comments go when the users service's UserDeleted event arrives.
+        builder.AddEventHandler<UserDeleted, UserDeletedHandler>();
         return builder;
     }
 

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Messaging;
 
 namespace ScalableApi.Users.Users;
 
@@ -100,11 +102,23 @@ public sealed class UserRepository(IDatabase database, TimeProvider time)
         return user;
     }
 
-    /// <summary>Deletes the user; their refresh tokens go with them (ON DELETE CASCADE). False when there was none.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken ct)
+    /// <summary>
+    /// Deletes the user (their refresh tokens go with them: ON DELETE CASCADE) and, in the same transaction, writes
+    /// <see cref="UserDeleted"/> to the outbox: the event exists iff the delete committed. False when there was none.
+    /// </summary>
+    public async Task<bool> DeleteAsync(long id, Outbox outbox, CancellationToken ct)
     {
         await using var connection = await database.OpenWriteAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @id", new { id }, transaction, cancellationToken: ct)) == 0)
+        {
+            return false;
+        }
+
+        await outbox.AddAsync(transaction, new UserDeleted(id, time.GetUtcNow().UtcDateTime), ct);
+        await transaction.CommitAsync(ct);
+        outbox.Committed();
+        return true;
     }
 
     /// <summary>Newest first, keyset on the primary key: <paramref name="limit"/> + 1 rows tell whether a next page exists.</summary>
