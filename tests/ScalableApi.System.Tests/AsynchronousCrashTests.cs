@@ -70,7 +70,7 @@ public sealed class AsynchronousCrashTests(CrashableTopology topology, ITestOutp
         var resumer = topology.ReplicasOf(SystemTopology.Catalog).Single(r => r != runner);
         Assert.Contains(
             File.ReadLines(resumer.Process.StdoutPath),
-            line => line.Contains($"Job {id} (product-import) started, attempt 2", StringComparison.Ordinal) && !line.Contains("from checkpoint 0", StringComparison.Ordinal));
+            line => IsStart(line, id) && line.Contains("\"Attempt\":2", StringComparison.Ordinal) && !line.Contains("\"Checkpoint\":0", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -107,7 +107,12 @@ public sealed class AsynchronousCrashTests(CrashableTopology topology, ITestOutp
     private Replica? Runner(long jobId) =>
         topology.ReplicasOf(SystemTopology.Catalog).FirstOrDefault(r =>
             File.Exists(r.Process.StdoutPath)
-            && ReadShared(r.Process.StdoutPath).Contains($"Job {jobId} (product-import) started", StringComparison.Ordinal));
+            && ReadShared(r.Process.StdoutPath).Split('\n').Any(line => IsStart(line, jobId)));
+
+    /// <summary>The worker's "job started" line (JSON: its event name and the job id property).</summary>
+    private static bool IsStart(string line, long jobId) =>
+        line.Contains("\"Name\":\"LogStarted\"", StringComparison.Ordinal)
+        && line.Contains(global::System.FormattableString.Invariant($"\"JobId\":{jobId},"), StringComparison.Ordinal);
 
     private static string ReadShared(string path)
     {
