@@ -17,6 +17,8 @@ namespace ScalableApi.Bench.Jobs;
 /// </summary>
 internal static class JobsBenchmark
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static async Task<int> RunAsync(Options options)
     {
         var gateway = new Uri(options.Required("url"));
@@ -48,7 +50,7 @@ internal static class JobsBenchmark
             baseline = new { seconds = baseline, rowsPerSecond = lines / baseline, batch },
             cascade = new { deletions, p50Ms = p50, p99Ms = p99, maxMs = cascade.Max() },
         };
-        await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(result, Indented));
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Jobs and events ({DateTime.UtcNow:yyyy-MM-dd})");
         md.AppendLine();
@@ -76,8 +78,9 @@ internal static class JobsBenchmark
         await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 16);
         for (var i = 1; i <= lines; i++)
         {
-            await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-                $$"""{"name":"bench import {{i}}","description":"a product imported by bench/jobs, line {{i}}","price":{{i % 1000}}.99,"stock":{{i % 100}}}""" + "\n"));
+            await writer.WriteAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $$"""{"name":"bench import {{i}}","description":"a product imported by bench/jobs, line {{i}}","price":{{i % 1000}}.99,"stock":{{i % 100}}}{{"\n"}}"""));
         }
     }
 
