@@ -12,6 +12,8 @@ const string Usage = """
               logs in N seeded users (user{i}@D) through POST BASE/api/auth/login, one access token per line
       prime   --url BASE --path "/api/products/{id}" [--count N] [--concurrency N]
               reads ids 1..N once so the measured runs find caches warm
+      jobs    --url GATEWAY --admin-email E --admin-password P --catalog-db FILE --out DIR [--lines N] [--deletions N] [--batch N] [--catalog-pids P,P] --users-url URL
+              import throughput through the gateway beside a batched-insert baseline, and the deletion cascade's delay (bench/jobs)
       report  --dir DIR
               reads DIR's raw results (scenarios.jsonl, scaling.jsonl, soak.jsonl, soak-samples.csv, machine.txt,
               settings.txt) and writes results.json, results.md and chart.png there
@@ -37,6 +39,8 @@ try
         case "prime":
             await CachePrimer.RunAsync(options);
             return 0;
+        case "jobs":
+            return await ScalableApi.Bench.Jobs.JobsBenchmark.RunAsync(options);
         case "report":
             return ReportWriter.Run(options.Required("dir"));
         default:

@@ -1,5 +1,7 @@
+using ScalableApi.Catalog.Imports;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog;
 
@@ -11,12 +13,21 @@ internal static class CatalogExtensions
         builder.AddDatabase(typeof(CatalogExtensions).Assembly);
         builder.Services.AddSingleton<ProductStore>();
         builder.Services.AddSingleton<ProductCache>();
+        builder.Services.AddOptions<ImportOptions>()
+            .Bind(builder.Configuration.GetSection(ImportOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProductImportStore>();
+        builder.AddJobs();
+        builder.AddJobHandler<ProductImportHandler>();
         return builder;
     }
 
     public static WebApplication MapCatalog(this WebApplication app)
     {
         app.MapProductsApi();
+        app.MapImportsApi();
+        app.MapJobsApi();
         return app;
     }
 }

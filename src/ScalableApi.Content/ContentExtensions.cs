@@ -1,6 +1,9 @@
+using ScalableApi.Content.Authors;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
+using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Messaging;
 
 namespace ScalableApi.Content;
 
@@ -14,6 +17,8 @@ internal static class ContentExtensions
         builder.Services.AddSingleton<PostCache>();
         builder.Services.AddSingleton<CommentStore>();
         builder.Services.AddSingleton<CommentCache>();
+        // A deleted user's posts and comments go when the users service's UserDeleted event arrives.
+        builder.AddEventHandler<UserDeleted, UserDeletedHandler>();
         return builder;
     }
 

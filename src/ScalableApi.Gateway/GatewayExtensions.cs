@@ -8,6 +8,7 @@ using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
+using ScalableApi.Gateway.Routing;
 using ScalableApi.Platform;
 using ScalableApi.Platform.Http;
 using Yarp.ReverseProxy.Health;
@@ -117,7 +118,8 @@ public static class GatewayExtensions
         })
             // Proxied bodies pass through as they arrive (an upstream's Content-Length, if any, is copied); holding
             // them back would only add a copy, and a large export would wait for the cap before moving.
-            .StreamsResponse();
+            .StreamsResponse()
+            .WithRouteBodyLimits();
         return app;
     }
 

@@ -36,6 +36,7 @@ public static class PlatformExtensions
     {
         // One clock for everything time-dependent (tokens, caches, leases), so tests replace it once.
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<MeterAdapterStart>();
         builder.Services.AddOptions<PlatformOptions>()
             .Bind(builder.Configuration.GetSection(PlatformOptions.SectionName))
             .PostConfigure(o => o.ServiceName = serviceName);

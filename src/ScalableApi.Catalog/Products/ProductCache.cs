@@ -61,6 +61,9 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 
+    /// <summary>After writes of many products at once (an import batch): every cached page is retired.</summary>
+    public ValueTask ManyChangedAsync(CancellationToken cancellationToken) => versions.ChangedAsync(Collection, cancellationToken);
+
     /// <summary>Every part of the query, the free text last so no two queries share a key.</summary>
     private static string EntryKey(ProductFilter f) => string.Create(
         CultureInfo.InvariantCulture,

@@ -38,8 +38,8 @@ public static class DataExtensions
                 : new SqliteDatabase(options);
         });
         builder.Services.AddSingleton<MigrationRunner>();
-        builder.Services.AddHostedService(sp => new MigrationHostedService(
-            sp.GetRequiredService<MigrationRunner>(), sp.GetRequiredService<IDatabase>(), migrationsAssembly));
+        builder.Services.AddSingleton(new MigrationSet(migrationsAssembly));
+        builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddHealthChecks().AddCheck<Health.DatabaseHealthCheck>("database", tags: [Health.HealthTags.Ready]);
         return builder;
     }

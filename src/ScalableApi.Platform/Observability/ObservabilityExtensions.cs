@@ -83,13 +83,15 @@ internal static class ObservabilityExtensions
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !RequestTelemetryMiddleware.IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddSource("Npgsql"))
+                .AddSource("Npgsql")
+                .AddSource(PlatformMeters.Name + ".*"))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Npgsql")
-                .AddMeter(PlatformMeters.Name + "*"))
+                .AddMeter(PlatformMeters.Name + "*")
+                .AddMeter(QueueMeters.Names))
             .UseOtlpExporter();
     }
 }

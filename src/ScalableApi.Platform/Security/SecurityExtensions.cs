@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,13 @@ internal static class SecurityExtensions
             sp.GetRequiredService<IOptions<AuthOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JwksSigningKeySource>>()));
+
+        builder.Services.AddOptions<RevocationOptions>().Bind(builder.Configuration.GetSection(RevocationOptions.SectionName));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+        {
+            builder.Services.AddSingleton<TokenRevocations>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenRevocations>());
+        }
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -68,6 +76,11 @@ internal static class SecurityExtensions
 
                         await keys.EnsureKeyAsync(kid, context.HttpContext.RequestAborted);
                     },
+                    // Deleted users' tokens are refused at once (present when the process has a store).
+                    OnTokenValidated = context =>
+                        context.HttpContext.RequestServices.GetService<TokenRevocations>() is { } revocations
+                            ? revocations.CheckAsync(context)
+                            : Task.CompletedTask,
                 };
             });
 

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Messaging;
 using ScalableApi.Users.Auth;
 
 namespace ScalableApi.Users.Accounts;
@@ -110,11 +112,23 @@ internal sealed class UserStore(IDatabase database, TimeProvider time)
         return user;
     }
 
-    /// <summary>Deletes the user; their refresh tokens go with them (ON DELETE CASCADE). False when there was none.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the user (their refresh tokens go with them: ON DELETE CASCADE) and, in the same transaction, writes
+    /// <see cref="UserDeleted"/> to the outbox: the event exists iff the delete committed. False when there was none.
+    /// </summary>
+    public async Task<bool> DeleteAsync(long id, Outbox outbox, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, cancellationToken: cancellationToken)) > 0;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            return false;
+        }
+
+        await outbox.AddAsync(transaction, new UserDeleted(id, time.GetUtcNow().UtcDateTime), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Committed();
+        return true;
     }
 
     /// <summary>Newest first, keyset on the primary key, with the look-ahead row.</summary>

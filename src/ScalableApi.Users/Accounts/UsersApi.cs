@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Errors;
+using ScalableApi.Platform.Messaging;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 using ScalableApi.Users.Auth;
@@ -82,22 +83,48 @@ internal static class UsersApi
         }
     }
 
-    /// <summary>The user's posts and comments are removed by the content service on an event.</summary>
+    /// <summary>
+    /// The user's posts and comments are removed by the content service on the <c>UserDeleted</c> event (outbox in the
+    /// delete's transaction, relayed to the content queue). Before the 204 the user's tokens are revoked everywhere.
+    /// </summary>
     public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> DeleteUser(
-        long id, [AsParameters] UserServices services, CancellationToken cancellationToken)
+        long id, Outbox outbox, [AsParameters] UserServices services, CancellationToken cancellationToken)
     {
         if (!services.User.IsSelfOrAdmin(id))
         {
             return TypedResults.Forbid();
         }
 
-        if (!await services.Store.DeleteAsync(id, cancellationToken))
+        if (!await services.Store.DeleteAsync(id, outbox, cancellationToken))
         {
             return TypedResults.NotFound();
         }
 
         await services.Cache.ChangedAsync(id, null, cancellationToken);
+        if (services.Http.RequestServices.GetService<TokenRevocations>() is { } revocations)
+        {
+            await RevokeAsync(revocations, id, services.Http.RequestServices);
+        }
+
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A store outage must not undo a committed delete: the marker is then written by the content service when it
+    /// handles the event (which needs the store back), and until then the users service itself refuses the token's
+    /// profile (the user is gone).
+    /// </summary>
+    private static async Task RevokeAsync(TokenRevocations revocations, long id, IServiceProvider services)
+    {
+        try
+        {
+            await revocations.RevokeUserAsync(id);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UsersApi))
+                .LogWarning(ex, "Could not write the revocation marker of deleted user {UserId}; the content service writes it with the event", id);
+        }
     }
 
     public static async Task<Results<Ok<Page<UserResponse>>, ValidationProblem>> ListUsers(

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ScalableApi.Platform.Data;
+
+namespace ScalableApi.Platform.Jobs;
+
+public static class JobsExtensions
+{
+    /// <summary>
+    /// The durable job queue in the service's own database (call after <c>AddDatabase</c>): its tables (platform
+    /// migrations 9001+), the <see cref="JobQueue"/>, and a worker on every replica. Register handlers with
+    /// <see cref="AddJobHandler{THandler}"/>; map the API with <see cref="JobsApi.MapJobsApi"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JobsOptions>()
+            .Bind(builder.Configuration.GetSection(JobsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.HeartbeatInterval < o.LeaseDuration, "Jobs:HeartbeatInterval must be shorter than Jobs:LeaseDuration.")
+            .Validate(o => o.RetryBaseDelay <= o.RetryMaxDelay, "Jobs:RetryBaseDelay must not exceed Jobs:RetryMaxDelay.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new MigrationSet(typeof(JobsExtensions).Assembly, "jobs-migrations"));
+        builder.Services.AddSingleton<JobSignal>();
+        builder.Services.AddSingleton<JobQueue>();
+        if (builder.Configuration.GetValue($"{JobsOptions.SectionName}:{nameof(JobsOptions.WorkerEnabled)}", defaultValue: true))
+        {
+            builder.Services.AddHostedService<JobWorker>();
+        }
+
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddJobHandler<THandler>(this WebApplicationBuilder builder)
+        where THandler : class, IJobHandler
+    {
+        builder.Services.AddSingleton<IJobHandler, THandler>();
+        return builder;
+    }
+}
