@@ -33,21 +33,26 @@ public sealed class GatewayMetrics
         _proxyState = proxyState;
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>(
-            "gateway_upstream_requests_total", "{request}", "Requests sent to a destination, by outcome (status class, or error when no response came).");
+            "gateway_upstream_requests_total", "{request}", "Requests sent to a destination, by outcome (status class, or error when no response came).")
+            .WithLabels("cluster", "destination", "status_class");
         _duration = meter.CreateHistogram(
             "gateway_upstream_duration_seconds",
             unit: "s",
             description: "Time from choosing a destination to the end of its response headers.",
             tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
-        _retries = meter.CreateCounter<long>("gateway_upstream_retries_total", "{request}", "Idempotent requests retried on another destination.");
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] })
+            .WithLabels("cluster");
+        _retries = meter.CreateCounter<long>("gateway_upstream_retries_total", "{request}", "Idempotent requests retried on another destination.")
+            .WithLabels("cluster");
         _ejections = meter.CreateCounter<long>(
-            "gateway_upstream_ejections_total", "{ejection}", "Times passive health checks ejected a destination (failed attempts that found it ejected, counted once per ejection).");
+            "gateway_upstream_ejections_total", "{ejection}", "Times passive health checks ejected a destination (failed attempts that found it ejected, counted once per ejection).")
+            .WithLabels("cluster", "destination");
         // Health is read at scrape time from this host's proxy state: always current, and a destination that left
         // (discovery) is simply no longer reported, so its series goes rather than claiming 1 forever.
         meter.CreateObservableGauge("gateway_upstream_healthy", ObserveHealth, "1", "1 when a destination receives traffic, 0 when health checks exclude it.");
         _rateLimitRejections = meter.CreateCounter<long>(
-            "gateway_ratelimit_rejections_total", "{request}", "Requests answered 429 by a rate-limit policy (anonymous, user, register, login).");
+            "gateway_ratelimit_rejections_total", "{request}", "Requests answered 429 by a rate-limit policy (anonymous, user, register, login).")
+            .WithLabels("policy");
         meter.CreateObservableCounter(
             "gateway_ratelimit_store_errors_total",
             () => Interlocked.Read(ref _rateLimitStoreErrors),

@@ -13,10 +13,12 @@ internal sealed class CacheMetrics(IMeterFactory meterFactory)
     private readonly Counter<long> _requests = meterFactory.Create(PlatformMeters.Name).CreateCounter<long>(
         "cache_requests_total",
         "{request}",
-        "Cache lookups by cache, level (memory = L1, distributed = L2 Redis, overall = what the caller got) and result (hit, stale_hit, miss).");
+        "Cache lookups by cache, level (memory = L1, distributed = L2 Redis, overall = what the caller got) and result (hit, stale_hit, miss).")
+        .WithLabels("cache", "level", "result");
 
     private readonly Counter<long> _backplaneMessages = meterFactory.Create(PlatformMeters.Name).CreateCounter<long>(
-        "cache_backplane_messages_total", "{message}", "Backplane messages (evictions for other replicas) sent and received.");
+        "cache_backplane_messages_total", "{message}", "Backplane messages (evictions for other replicas) sent and received.")
+        .WithLabels("cache", "direction");
 
     public void Attach(IFusionCache cache, string name)
     {

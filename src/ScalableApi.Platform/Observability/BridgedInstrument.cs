@@ -27,8 +27,9 @@ internal sealed class BridgedInstrument
     // Label values reported during the current scrape of an observable instrument; the rest are removed after it.
     private HashSet<string>? _observed;
 
-    private BridgedInstrument(IMetricFactory factory, string name, string help, BridgedShape shape, double[]? buckets, bool foreign)
+    private BridgedInstrument(Instrument instrument, IMetricFactory factory, string name, string help, BridgedShape shape, double[]? buckets, bool foreign)
     {
+        Instrument = instrument;
         _factory = factory;
         _name = name;
         _help = help;
@@ -37,18 +38,21 @@ internal sealed class BridgedInstrument
         _foreign = foreign;
     }
 
+    public Instrument Instrument { get; }
+
     public bool IsObservable => _shape is BridgedShape.CounterTo or BridgedShape.GaugeSet;
 
     /// <summary>Ours: the instrument's name is the series name (see <see cref="PlatformMeters"/>).</summary>
     public static BridgedInstrument? Own(Instrument instrument, IMetricFactory factory) =>
         ShapeOf(instrument, foreign: false) is { } shape
-            ? new BridgedInstrument(factory, PrometheusName(instrument.Name), instrument.Description ?? "", shape, AdvisedBuckets(instrument), foreign: false)
+            ? new BridgedInstrument(instrument, factory, PrometheusName(instrument.Name), instrument.Description ?? "", shape, AdvisedBuckets(instrument), foreign: false)
             : null;
 
     /// <summary>Another library's, named, typed and bucketed as prometheus-net's meter adapter would.</summary>
     public static BridgedInstrument? Foreign(Instrument instrument, IMetricFactory factory) =>
         ShapeOf(instrument, foreign: true) is { } shape
             ? new BridgedInstrument(
+                instrument,
                 factory,
                 PrometheusName(instrument.Meter.Name + "_" + instrument.Name),
                 $"{(string.IsNullOrWhiteSpace(instrument.Unit) ? "" : $"({instrument.Unit}) ")}{instrument.Description} ({instrument.GetType().Name})",
@@ -99,6 +103,26 @@ internal sealed class BridgedInstrument
             // Never throw into the code that recorded (a bad label set would otherwise fail a request).
             Trace.WriteLine($"{_name}: measurement not exported: {exception.Message}");
         }
+    }
+
+    /// <summary>Creates the series' family from its declared labels (<see cref="PlatformMeters.WithLabels"/>) while nothing was recorded yet.</summary>
+    public void DeclareFamily()
+    {
+        if (Volatile.Read(ref _families).Length > 0 || PlatformMeters.DeclaredLabels(Instrument) is not { } labels)
+        {
+            return;
+        }
+
+        var tags = new KeyValuePair<string, object?>[labels.Length];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            tags[i] = new(labels[i], null);
+        }
+
+        Span<int> order = stackalloc int[tags.Length];
+        var sorted = Enumerable.Range(0, tags.Length).OrderBy(i => tags[i].Key, StringComparer.Ordinal).ToArray();
+        sorted.CopyTo(order);
+        FamilyFor(tags, order);
     }
 
     public void BeginObservation() => _observed = new HashSet<string>(StringComparer.Ordinal);

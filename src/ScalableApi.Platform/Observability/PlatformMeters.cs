@@ -33,6 +33,23 @@ public static class PlatformMeters
 {
     public const string Name = "ScalableApi";
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Diagnostics.Metrics.Instrument, string[]> Declared = [];
+
+    /// <summary>
+    /// Names the labels <paramref name="instrument"/> is recorded with, so <c>/metrics</c> lists its series (HELP and
+    /// TYPE) from start-up, before the first measurement: dashboards, alerts on <c>absent()</c> and the deploy checks
+    /// see every series the product exports, as they did when the series were declared statically.
+    /// </summary>
+    public static T WithLabels<T>(this T instrument, params string[] labels)
+        where T : System.Diagnostics.Metrics.Instrument
+    {
+        Declared.AddOrUpdate(instrument, labels);
+        return instrument;
+    }
+
+    internal static string[]? DeclaredLabels(System.Diagnostics.Metrics.Instrument instrument) =>
+        Declared.TryGetValue(instrument, out var labels) ? labels : null;
+
     /// <summary>Whether <paramref name="meterName"/> is one of ours: <c>ScalableApi</c> or <c>ScalableApi.*</c>.</summary>
     public static bool IsOurs(string meterName) =>
         meterName.StartsWith(Name, StringComparison.Ordinal)

@@ -22,6 +22,7 @@ internal sealed class PrometheusBridge : IDisposable
     private readonly IMetricFactory _metricFactory;
     private readonly MeterListener _listener = new();
     private readonly List<BridgedInstrument> _observable = [];
+    private readonly List<BridgedInstrument> _undeclared = [];
     private readonly Lock _observing = new();
 
     public PrometheusBridge(IMeterFactory meterFactory)
@@ -69,6 +70,11 @@ internal sealed class PrometheusBridge : IDisposable
             return;
         }
 
+        lock (_undeclared)
+        {
+            _undeclared.Add(bridged);
+        }
+
         if (bridged.IsObservable)
         {
             lock (_observable)
@@ -93,6 +99,17 @@ internal sealed class PrometheusBridge : IDisposable
 
     private void Observe()
     {
+        // Labels are declared just after an instrument is created (and published); by the first scrape they are known.
+        lock (_undeclared)
+        {
+            foreach (var instrument in _undeclared)
+            {
+                instrument.DeclareFamily();
+            }
+
+            _undeclared.Clear();
+        }
+
         lock (_observing)
         {
             BridgedInstrument[] observable;
