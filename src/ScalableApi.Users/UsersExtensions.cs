@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Hosting;
 using ScalableApi.Platform.Security;
 using ScalableApi.Users.Admins;
 using ScalableApi.Users.Auth;
@@ -14,7 +15,7 @@ public static class UsersExtensions
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(UsersExtensions).Assembly);
-        builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection(UsersOptions.SectionName));
+        builder.Services.AddValidatedOptions<UsersOptions>(builder.Configuration, UsersOptions.SectionName);
         builder.Services.AddSingleton<SigningKeyStore>();
         // The users service validates tokens with the keys it signs with, not with its own JWKS over HTTP.
         builder.Services.RemoveAll<ISigningKeySource>();
