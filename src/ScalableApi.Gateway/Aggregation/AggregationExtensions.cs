@@ -3,7 +3,7 @@ using ScalableApi.Platform.Hosting;
 namespace ScalableApi.Gateway.Aggregation;
 
 /// <summary>The gateway's own endpoints that call several services: the user overview.</summary>
-public static class AggregationExtensions
+internal static class AggregationExtensions
 {
     public static WebApplicationBuilder AddGatewayAggregation(this WebApplicationBuilder builder)
     {

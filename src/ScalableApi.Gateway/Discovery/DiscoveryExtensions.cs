@@ -4,7 +4,7 @@ using ScalableApi.Platform.Hosting;
 namespace ScalableApi.Gateway.Discovery;
 
 /// <summary>Destinations that follow the replicas registered in the Redis-protocol store.</summary>
-public static class DiscoveryExtensions
+internal static class DiscoveryExtensions
 {
     public static WebApplicationBuilder AddGatewayDiscovery(this WebApplicationBuilder builder)
     {

@@ -6,7 +6,7 @@ using ScalableApi.Platform.Hosting;
 namespace ScalableApi.Gateway.Edge;
 
 /// <summary>What the gateway does to every request at the edge: who the client is, compression, route timeouts.</summary>
-public static class EdgeExtensions
+internal static class EdgeExtensions
 {
     public static WebApplicationBuilder AddGatewayEdge(this WebApplicationBuilder builder)
     {

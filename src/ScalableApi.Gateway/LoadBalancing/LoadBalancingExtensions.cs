@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.LoadBalancing;
 namespace ScalableApi.Gateway.LoadBalancing;
 
 /// <summary>Our policies beside YARP's own; a cluster names one in <c>LoadBalancingPolicy</c>.</summary>
-public static class LoadBalancingExtensions
+internal static class LoadBalancingExtensions
 {
     public static WebApplicationBuilder AddGatewayLoadBalancing(this WebApplicationBuilder builder)
     {

@@ -5,7 +5,7 @@ using ScalableApi.Platform.Hosting;
 namespace ScalableApi.Gateway.RateLimiting;
 
 /// <summary>Rate limits shared by every gateway through the Redis-protocol store.</summary>
-public static class RateLimitingExtensions
+internal static class RateLimitingExtensions
 {
     public static WebApplicationBuilder AddGatewayRateLimiting(this WebApplicationBuilder builder)
     {

@@ -4,7 +4,7 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace ScalableApi.Gateway.Resilience;
 
 /// <summary>Retry on another destination, and 504 for a route's own timeout.</summary>
-public static class ResilienceExtensions
+internal static class ResilienceExtensions
 {
     public static WebApplicationBuilder AddGatewayResilience(this WebApplicationBuilder builder)
     {

@@ -7,7 +7,7 @@ using Yarp.ReverseProxy.Health;
 namespace ScalableApi.Gateway.Health;
 
 /// <summary>Passive health: real traffic ejects a failing replica (active checks are YARP's, per cluster).</summary>
-public static class HealthExtensions
+internal static class PassiveHealthExtensions
 {
     public static WebApplicationBuilder AddGatewayPassiveHealth(this WebApplicationBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace ScalableApi.Gateway.Observability;
 
 /// <summary>The gateway's own metrics: upstream attempts, destination health, retries, rate-limit rejections.</summary>
-public static class ObservabilityExtensions
+internal static class GatewayMetricsExtensions
 {
     public static WebApplicationBuilder AddGatewayMetrics(this WebApplicationBuilder builder)
     {
