@@ -1,7 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using ScalableApi.Gateway.Edge;
+
 namespace ScalableApi.Gateway;
 
 /// <summary>Configuration section <c>Gateway</c>.</summary>
-public sealed class GatewayOptions
+public sealed class GatewayOptions : IValidatableObject
 {
     public const string SectionName = "Gateway";
 
@@ -10,4 +14,17 @@ public sealed class GatewayOptions
     /// client is the TCP peer, so nobody can choose their replica or rate-limit bucket by sending a header.
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < TrustedProxies.Count; i++)
+        {
+            if (!TrustedProxy.TryParse(TrustedProxies[i], out _))
+            {
+                yield return new ValidationResult(
+                    $"'{TrustedProxies[i]}' is neither an IP address nor a CIDR network (e.g. 10.0.0.0/8)",
+                    [string.Create(CultureInfo.InvariantCulture, $"{nameof(TrustedProxies)}:{i}")]);
+            }
+        }
+    }
 }

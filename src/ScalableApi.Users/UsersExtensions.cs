@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Hosting;
 using ScalableApi.Platform.Messaging;
 using ScalableApi.Platform.Security;
 using ScalableApi.Users.Accounts;
@@ -17,7 +18,7 @@ internal static class UsersExtensions
         builder.AddDatabase(typeof(UsersExtensions).Assembly);
         // UserDeleted goes to the content service, which removes the user's posts and comments.
         builder.AddOutbox(new Dictionary<string, string[]> { [nameof(Contracts.Events.UserDeleted)] = ["content"] });
-        builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection(UsersOptions.SectionName));
+        builder.Services.AddValidatedOptions<UsersOptions>(builder.Configuration, UsersOptions.SectionName);
         builder.Services.AddSingleton<SigningKeyStore>();
         // The users service validates tokens with the keys it signs with, not with its own JWKS over HTTP.
         builder.Services.RemoveAll<ISigningKeySource>();

@@ -58,14 +58,18 @@ public sealed class ConsecutiveTransportFailuresHealthPolicy(IDestinationHealthU
     private TimeSpan ReactivationPeriod(ClusterState cluster) =>
         cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? options.Value.DefaultReactivationPeriod;
 
-    // Parsed once per cluster configuration (a reload makes a new ClusterModel).
+    /// <summary>A threshold as metadata carries it: a whole number from 1 to 1000.</summary>
+    internal static bool TryParseThreshold(string? text, out int threshold) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out threshold) && threshold is >= 1 and <= 1000;
+
+    // Parsed once per cluster configuration (a reload makes a new ClusterModel). Both sources are checked before they
+    // get here (ThresholdMetadataFilter, PassiveHealthOptions at start-up), so there is nothing to fall back from.
     private int Threshold(ClusterModel cluster) => _thresholds.GetValue(cluster, c => new StrongBox<int>(
         c.Config.Metadata is { } metadata
         && metadata.TryGetValue(ThresholdMetadataName, out var text)
-        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var threshold)
-        && threshold > 0
+        && TryParseThreshold(text, out var threshold)
             ? threshold
-            : Math.Max(1, options.Value.ConsecutiveFailures))).Value;
+            : options.Value.ConsecutiveFailures)).Value;
 
     private sealed class FailureCount
     {

@@ -72,7 +72,7 @@ public sealed class RateLimitLeases(RateLimitStore store, IOptions<RateLimitOpti
     }
 
     private long LeaseSize(int limit, long knownCount) =>
-        Math.Clamp((limit - knownCount) / LeaseDivisor, 1, Math.Max(1, _options.MaxLease));
+        Math.Clamp((limit - knownCount) / LeaseDivisor, 1, _options.MaxLease);
 
     private TimeSpan ResetsIn(long resetsAt, long now) => TimeSpan.FromSeconds((resetsAt - now) / (double)time.TimestampFrequency);
 

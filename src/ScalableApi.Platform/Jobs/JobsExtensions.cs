@@ -22,7 +22,6 @@ public static class JobsExtensions
             .Validate(o => o.HeartbeatInterval < o.LeaseDuration, "Jobs:HeartbeatInterval must be shorter than Jobs:LeaseDuration.")
             .Validate(o => o.RetryBaseDelay <= o.RetryMaxDelay, "Jobs:RetryBaseDelay must not exceed Jobs:RetryMaxDelay.")
             .ValidateOnStart();
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new MigrationSet(typeof(JobsExtensions).Assembly, "jobs-migrations"));
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();

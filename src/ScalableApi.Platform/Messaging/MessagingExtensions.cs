@@ -25,7 +25,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(new MigrationSet(typeof(MessagingExtensions).Assembly, "outbox-migrations"));
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<Outbox>();
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+        if (builder.Configuration.GetRedisConnectionString() is not null)
         {
             builder.Services.AddHostedService<OutboxRelay>();
         }
@@ -46,7 +46,7 @@ public static class MessagingExtensions
         {
             builder.Services.AddSingleton(new MigrationSet(typeof(MessagingExtensions).Assembly, "inbox-migrations"));
             builder.Services.AddSingleton<Inbox>();
-            if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+            if (builder.Configuration.GetRedisConnectionString() is not null)
             {
                 builder.Services.AddHostedService<EventConsumer>();
             }
@@ -59,7 +59,6 @@ public static class MessagingExtensions
 
     private static Microsoft.Extensions.Options.OptionsBuilder<MessagingOptions> AddMessagingOptions(WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder.Services.AddOptions<MessagingOptions>()
             .Bind(builder.Configuration.GetSection(MessagingOptions.SectionName))
             .ValidateDataAnnotations()

@@ -27,7 +27,7 @@ internal static class SecurityExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JwksSigningKeySource>>()));
 
         builder.Services.AddOptions<RevocationOptions>().Bind(builder.Configuration.GetSection(RevocationOptions.SectionName));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+        if (builder.Configuration.GetRedisConnectionString() is not null)
         {
             builder.Services.AddSingleton<TokenRevocations>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenRevocations>());

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit;
+
+namespace ScalableApi.Testing;
+
+/// <summary>For tests of start-up validation: the host must refuse to start, and say why.</summary>
+public static class StartupFailure
+{
+    /// <summary>
+    /// Starts <paramref name="factory"/>'s host (through its <see cref="IAsyncLifetime.InitializeAsync"/> when it has
+    /// one, as <see cref="ServiceFactory{TProgram}"/> creates its database there), fails the test if it starts, disposes
+    /// it, and returns the messages of the exception that stopped it and of every exception inside it (YARP and the
+    /// options validation both wrap theirs).
+    /// </summary>
+    public static async Task<string> MessageAsync<TEntryPoint>(WebApplicationFactory<TEntryPoint> factory)
+        where TEntryPoint : class
+    {
+        Exception? exception;
+        if (factory is IAsyncLifetime lifetime)
+        {
+            exception = await Record.ExceptionAsync(lifetime.InitializeAsync);
+            await lifetime.DisposeAsync();
+        }
+        else
+        {
+            exception = Record.Exception(() => factory.Server);
+            await factory.DisposeAsync();
+        }
+
+        Assert.NotNull(exception);
+        return string.Join(Environment.NewLine, Messages(exception));
+    }
+
+    private static IEnumerable<string> Messages(Exception exception)
+    {
+        yield return exception.Message;
+        IEnumerable<Exception> inner = exception switch
+        {
+            AggregateException aggregate => aggregate.InnerExceptions,
+            { InnerException: { } one } => [one],
+            _ => [],
+        };
+        foreach (var message in inner.SelectMany(Messages))
+        {
+            yield return message;
+        }
+    }
+}
