@@ -59,6 +59,9 @@ public class StatementCountingFactory<TProgram>() : ServiceFactory<TProgram>(Dat
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // A job worker polls its table every second: statements no request made. Counting services run none (a
+        // subclass's settings, applied after this, can turn it back on).
+        builder.UseSetting("Jobs:WorkerEnabled", "false");
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
@@ -126,6 +129,8 @@ public class CachedReplica<TProgram>(string redis, string cacheName, CachedRepli
         {
             yield return new("ConnectionStrings:redis", redis);
             yield return new("Caching:Name", cacheName);
+            // Revocation markers of users other suites deleted (ids start at 1 everywhere) are not this deployment's.
+            yield return new("Auth:Revocation:KeyPrefix", cacheName + ":");
             if (sharing is not null)
             {
                 yield return new("Database:ConnectionString", sharing.Database.ConnectionString);

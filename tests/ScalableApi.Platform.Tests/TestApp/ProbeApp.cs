@@ -90,7 +90,7 @@ public sealed class ProbeApp : IAsyncDisposable
         probe.MapPost("/echo", (ProbeRequest request) => TypedResults.Ok(request)).Validate<ProbeRequest>();
         probe.MapGet("/secure", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new { id = user.GetUserId() })).RequireAuthorization();
         probe.MapGet("/admin", () => TypedResults.Ok()).RequireAuthorization(AuthorizationPolicies.Admin);
-        probe.MapGet("/slow", async (ProbeGate gate) => TypedResults.Ok(await gate.PassAsync()));
+        probe.MapGet("/slow", async (ProbeGate gate, HttpContext context) => TypedResults.Ok(await gate.PassAsync(context.RequestAborted)));
         probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
         MapResponseProbes(probe);
         await app.StartAsync();

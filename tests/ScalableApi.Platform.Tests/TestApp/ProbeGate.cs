@@ -5,14 +5,19 @@ public sealed class ProbeGate
 {
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiting;
+    private int _aborted;
 
     /// <summary>Requests currently held.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
+    /// <summary>Held requests whose client has gone, as the server saw it (over a real connection that takes a moment).</summary>
+    public int Aborted => Volatile.Read(ref _aborted);
+
     public void Open() => _open.TrySetResult();
 
-    public async Task<int> PassAsync()
+    public async Task<int> PassAsync(CancellationToken requestAborted = default)
     {
+        using var noticed = requestAborted.Register(() => Interlocked.Increment(ref _aborted));
         Interlocked.Increment(ref _waiting);
         try
         {
