@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 
+using ScalableApi.Platform.Hosting;
+
 namespace ScalableApi.Platform.Jobs;
 
 /// <summary>
@@ -195,14 +197,7 @@ internal sealed partial class JobWorker(
         activity?.SetTag("job.outcome", outcome);
     }
 
-    /// <summary>Exponential: base × 2^(attempt−1), capped, plus up to 50 % random jitter so retries of many jobs spread out.</summary>
-    internal TimeSpan Backoff(int attempt)
-    {
-        var settings = options.Value;
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = Math.Min(exponential, settings.RetryMaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (1 + (Random.Shared.NextDouble() * 0.5)));
-    }
+    private TimeSpan Backoff(int attempt) => RetryBackoff.Delay(attempt, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
 
     private async Task HeartbeatAsync(long id, Action lost, CancellationToken cancellationToken)
     {

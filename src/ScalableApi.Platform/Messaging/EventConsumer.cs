@@ -155,12 +155,7 @@ internal sealed partial class EventConsumer(
         }
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var settings = options.Value;
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        return TimeSpan.FromMilliseconds(Math.Min(exponential, settings.RetryMaxDelay.TotalMilliseconds) * (1 + (Random.Shared.NextDouble() * 0.5)));
-    }
+    private TimeSpan Backoff(int attempt) => RetryBackoff.Delay(attempt, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
 
     private async Task DeadAsync(IDatabase store, string processing, string payload, string? id)
     {

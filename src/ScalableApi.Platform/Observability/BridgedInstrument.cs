@@ -113,16 +113,9 @@ internal sealed class BridgedInstrument
             return;
         }
 
-        var tags = new KeyValuePair<string, object?>[labels.Length];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            tags[i] = new(labels[i], null);
-        }
-
-        Span<int> order = stackalloc int[tags.Length];
-        var sorted = Enumerable.Range(0, tags.Length).OrderBy(i => tags[i].Key, StringComparer.Ordinal).ToArray();
-        sorted.CopyTo(order);
-        FamilyFor(tags, order);
+        // Tags in label order (alphabetical, as Record sorts them), so the order is the identity.
+        var tags = labels.Order(StringComparer.Ordinal).Select(label => new KeyValuePair<string, object?>(label, null)).ToArray();
+        FamilyFor(tags, [.. Enumerable.Range(0, tags.Length)]);
     }
 
     public void BeginObservation() => _observed = new HashSet<string>(StringComparer.Ordinal);
