@@ -31,6 +31,14 @@ public static class StartupFailure
         return string.Join(Environment.NewLine, Messages(exception));
     }
 
+    /// <summary>For hosts started by hand (<c>WebApplication</c>): <paramref name="start"/> must throw; its messages, as above.</summary>
+    public static async Task<string> MessageAsync(Func<Task> start)
+    {
+        var exception = await Record.ExceptionAsync(start);
+        Assert.NotNull(exception);
+        return string.Join(Environment.NewLine, Messages(exception));
+    }
+
     private static IEnumerable<string> Messages(Exception exception)
     {
         yield return exception.Message;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Platform.Hosting;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
@@ -21,7 +22,7 @@ public static class CachingExtensions
     public static WebApplicationBuilder AddPlatformCaching(this WebApplicationBuilder builder, string serviceName)
     {
         var section = builder.Configuration.GetSection(CachingOptions.SectionName);
-        builder.Services.AddOptions<CachingOptions>().Bind(section);
+        builder.Services.AddValidatedOptions<CachingOptions>(builder.Configuration, CachingOptions.SectionName);
         var options = section.Get<CachingOptions>() ?? new CachingOptions();
         var name = string.IsNullOrWhiteSpace(options.Name) ? serviceName : options.Name;
         var redis = builder.Configuration.GetRedisConnectionString();

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ScalableApi.Platform.Caching;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed class CachingOptions
     public string? Name { get; set; }
 
     /// <summary>How long an entry is fresh (time-based invalidation; writes evict earlier).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "must be from 1 ms to 1 day")]
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -24,32 +27,40 @@ public sealed class CachingOptions
     /// about 15 s of each other, a burst of up to 1,100 database queries (and Redis locks, writes, backplane
     /// messages) per second per replica, then nothing for 45 s, and again on the next round.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be from 0 to 1 day")]
     public TimeSpan JitterMaxDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Serve an expired value when refreshing it fails (database down), for at most this long.</summary>
     public bool FailSafe { get; set; } = true;
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00", ErrorMessage = "must be from 1 ms to 7 days")]
     public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>After a failed refresh, the stale value is reused this long before the factory is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be from 0 to 1 day")]
     public TimeSpan FailSafeThrottleDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>When a stale value exists, a database query slower than this answers with the stale value instead.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "must be from 1 ms to 10 minutes")]
     public TimeSpan FactorySoftTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// On a miss, how long a replica waits for another replica's query of the same key (Redis lock) before it
     /// queries the database itself. Single flight across replicas, bounded.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "must be from 1 ms to 10 minutes")]
     public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A Redis read slower than this is skipped (the database answers); a write goes on in the background.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "must be from 1 ms to 10 minutes")]
     public TimeSpan DistributedCacheSoftTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A Redis operation slower than this is abandoned.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "must be from 1 ms to 10 minutes")]
     public TimeSpan DistributedCacheHardTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>After a Redis error, Redis (L2) is not tried again for this long: no timeout on every request.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 (off) to 1 hour")]
     public TimeSpan DistributedCacheCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -58,8 +69,10 @@ public sealed class CachingOptions
     /// cache (for a whole <see cref="Duration"/>). Generous against replay lag of milliseconds; the cost is that
     /// the few refills in the window go to the primary.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 to 1 hour")]
     public TimeSpan FillFromPrimaryAfterWrite { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>After a backplane error, the backplane is not tried again for this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 (off) to 1 hour")]
     public TimeSpan BackplaneCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -16,8 +16,7 @@ public static class DataExtensions
     /// </summary>
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder, Assembly migrationsAssembly)
     {
-        builder.Services.AddOptions<DatabaseOptions>()
-            .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName))
+        builder.Services.AddValidatedOptions<DatabaseOptions>(builder.Configuration, DatabaseOptions.SectionName)
             .PostConfigure<IOptions<PlatformOptions>>((options, platform) =>
             {
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))

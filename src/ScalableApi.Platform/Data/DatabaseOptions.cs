@@ -1,14 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ScalableApi.Platform.Data;
 
 /// <summary>
 /// Configuration section <c>Database</c>. With no connection string a service uses SQLite at
 /// <c>{Platform:DataDirectory}/{service}.db</c>.
 /// </summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseOptions : IValidatableObject
 {
     public const string SectionName = "Database";
 
     /// <summary><c>sqlite</c> or <c>postgres</c>; inferred from the connection string when empty.</summary>
+    [RegularExpression("^(?i:sqlite|postgres)$", ErrorMessage = "must be sqlite or postgres")]
     public string? Provider { get; set; }
 
     /// <summary>
@@ -18,17 +21,30 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>Maximum pooled connections per data source (PostgreSQL).</summary>
+    [Range(1, 10_000, ErrorMessage = "must be from 1 to 10000")]
     public int MaxPoolSize { get; set; } = 50;
 
     /// <summary>Minimum pooled connections kept open (PostgreSQL).</summary>
+    [Range(0, 10_000, ErrorMessage = "must be from 0 to 10000 (and at most MaxPoolSize)")]
     public int MinPoolSize { get; set; }
 
     /// <summary>Seconds to wait for a pooled connection before failing.</summary>
+    [Range(1, 600, ErrorMessage = "must be from 1 to 600 seconds")]
     public int ConnectionTimeoutSeconds { get; set; } = 5;
 
     /// <summary>Seconds a command may run.</summary>
+    [Range(1, 3600, ErrorMessage = "must be from 1 to 3600 seconds")]
     public int CommandTimeoutSeconds { get; set; } = 30;
 
     /// <summary>SQLite: milliseconds a writer waits for the database lock before SQLITE_BUSY.</summary>
+    [Range(0, 600_000, ErrorMessage = "must be from 0 to 600000 ms")]
     public int BusyTimeoutMilliseconds { get; set; } = 5000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MinPoolSize > MaxPoolSize)
+        {
+            yield return new ValidationResult($"must be at most MaxPoolSize ({MaxPoolSize})", [nameof(MinPoolSize)]);
+        }
+    }
 }

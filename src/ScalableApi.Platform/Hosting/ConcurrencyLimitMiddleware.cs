@@ -38,7 +38,7 @@ internal sealed class ConcurrencyLimitMiddleware
         _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = o.EffectiveMaxConcurrentRequests,
-            QueueLimit = Math.Max(0, o.QueueLimit),
+            QueueLimit = o.QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
     }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ScalableApi.Platform.Http;
 
 /// <summary>Configuration section <c>Platform:ResponseBuffering</c>: small responses go out whole, with a length.</summary>
@@ -13,5 +15,6 @@ public sealed class ResponseBufferingOptions
     /// moment it passes this size. Default 64 KiB: every page and item of the API, and the most one request keeps
     /// rented from the shared array pool.
     /// </summary>
+    [Range(0, 16 * 1024 * 1024, ErrorMessage = "must be from 0 (stream everything) to 16 MiB")]
     public int MaxBufferedBytes { get; set; } = 64 * 1024;
 }

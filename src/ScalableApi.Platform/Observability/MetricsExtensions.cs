@@ -27,6 +27,7 @@ internal static class MetricsExtensions
         builder.Services.TryAddSingleton<MetricsAccess>();
         builder.Services.TryAddSingleton<PrometheusBridge>();
         builder.Services.TryAddSingleton<RequestMetrics>();
+        builder.Services.AddHostedService<MeterAdapterStart>();
 
         // A non-number fails here, naming the key; an out-of-range one fails validation at start-up.
         var port = section.GetValue<int>(nameof(MetricsOptions.Port));

@@ -20,7 +20,7 @@ internal static class ObservabilityExtensions
     /// Serilog writes compact JSON to stdout (one object per line, with trace and span ids); the same events
     /// also reach OpenTelemetry's logger, which exports them by OTLP when an endpoint is configured.
     /// </summary>
-    public static void AddPlatformLogging(this WebApplicationBuilder builder, string serviceName)
+    public static WebApplicationBuilder AddPlatformLogging(this WebApplicationBuilder builder, string serviceName)
     {
         // Serilog owns stdout; without this the default console logger would print every line a second time.
         builder.Logging.ClearProviders();
@@ -56,6 +56,7 @@ internal static class ObservabilityExtensions
             // one test process) closes its own logger, not whichever host registered last.
             preserveStaticLogger: true,
             writeToProviders: true);
+        return builder;
     }
 
     /// <summary>
@@ -65,11 +66,11 @@ internal static class ObservabilityExtensions
     /// Trace context still flows without it: ASP.NET Core starts an activity per request (its ids are in every log
     /// line) and HttpClient sends it on as <c>traceparent</c>.
     /// </summary>
-    public static void AddPlatformTelemetry(this WebApplicationBuilder builder, string serviceName)
+    public static WebApplicationBuilder AddPlatformTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            return;
+            return builder;
         }
 
         builder.Logging.AddOpenTelemetry(logging =>
@@ -93,5 +94,6 @@ internal static class ObservabilityExtensions
                 .AddMeter(PlatformMeters.Name + "*")
                 .AddMeter(QueueMeters.Names))
             .UseOtlpExporter();
+        return builder;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Contracts;
+using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Security;
 
@@ -16,9 +17,9 @@ internal static class SecurityExtensions
     /// JwtBearer that accepts only ES256 tokens of our issuer and audience, with keys from
     /// <see cref="ISigningKeySource"/>. <c>alg: none</c> and HMAC tokens fail because no algorithm but ES256 is valid.
     /// </summary>
-    public static void AddPlatformAuthentication(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPlatformAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName));
+        builder.Services.AddValidatedOptions<AuthOptions>(builder.Configuration, AuthOptions.SectionName);
         builder.Services.AddHttpClient(JwksSigningKeySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.TryAddSingleton<ISigningKeySource>(sp => new JwksSigningKeySource(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(JwksSigningKeySource.HttpClientName),
@@ -26,7 +27,7 @@ internal static class SecurityExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JwksSigningKeySource>>()));
 
-        builder.Services.AddOptions<RevocationOptions>().Bind(builder.Configuration.GetSection(RevocationOptions.SectionName));
+        builder.Services.AddValidatedOptions<RevocationOptions>(builder.Configuration, RevocationOptions.SectionName);
         if (builder.Configuration.GetRedisConnectionString() is not null)
         {
             builder.Services.AddSingleton<TokenRevocations>();
@@ -86,6 +87,7 @@ internal static class SecurityExtensions
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return builder;
     }
 
     /// <summary>Headers for a JSON API: nothing may render, frame or sniff our responses.</summary>

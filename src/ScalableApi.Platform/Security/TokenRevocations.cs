@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,7 @@ public sealed class RevocationOptions
     public const string SectionName = "Auth:Revocation";
 
     /// <summary>How long a deleted user's marker lives: at least the longest access token lifetime (1 h by default).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = "must be from 1 second to 30 days")]
     public TimeSpan MarkerLifetime { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>Prefix of the markers' keys and channel in the store.</summary>

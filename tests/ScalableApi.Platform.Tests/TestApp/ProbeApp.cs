@@ -82,18 +82,30 @@ public sealed class ProbeApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UsePlatform();
-        app.MapPlatformEndpoints();
-        var probe = app.MapGroup("/probe");
-        probe.MapGet("/pages", ([AsParameters] PageRequest page) => TypedResults.Ok(page.Limit ?? PageRequest.DefaultLimit));
-        probe.MapGet("/items/{id:long}", (long id) => TypedResults.Ok(new { id, text = "<b>\"é\"</b> & 'x'" }));
-        probe.MapPost("/echo", (ProbeRequest request) => TypedResults.Ok(request)).Validate<ProbeRequest>();
-        probe.MapGet("/secure", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new { id = user.GetUserId() })).RequireAuthorization();
-        probe.MapGet("/admin", () => TypedResults.Ok()).RequireAuthorization(AuthorizationPolicies.Admin);
-        probe.MapGet("/slow", async (ProbeGate gate, HttpContext context) => TypedResults.Ok(await gate.PassAsync(context.RequestAborted)));
-        probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
-        MapResponseProbes(probe);
-        await app.StartAsync();
+        try
+        {
+            app.UsePlatform();
+            app.MapPlatformEndpoints();
+            var probe = app.MapGroup("/probe");
+            probe.MapGet("/pages", ([AsParameters] PageRequest page) => TypedResults.Ok(page.Limit ?? PageRequest.DefaultLimit));
+            probe.MapGet("/items/{id:long}", (long id) => TypedResults.Ok(new { id, text = "<b>\"é\"</b> & 'x'" }));
+            probe.MapPost("/echo", (ProbeRequest request) => TypedResults.Ok(request)).Validate<ProbeRequest>();
+            probe.MapGet("/secure", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new { id = user.GetUserId() })).RequireAuthorization();
+            probe.MapGet("/admin", () => TypedResults.Ok()).RequireAuthorization(AuthorizationPolicies.Admin);
+            probe.MapGet("/slow", async (ProbeGate gate, HttpContext context) => TypedResults.Ok(await gate.PassAsync(context.RequestAborted)));
+            probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
+            MapResponseProbes(probe);
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A host that refuses to start (options validation tests) still releases its database and keys.
+            await app.DisposeAsync();
+            tokens.Dispose();
+            await database.DisposeAsync();
+            throw;
+        }
+
         return new ProbeApp(app, database, tokens, kestrel);
     }
 

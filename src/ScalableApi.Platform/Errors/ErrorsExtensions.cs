@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ScalableApi.Platform.Errors;
+
+internal static class ErrorsExtensions
+{
+    /// <summary>Every failure as problem+json, with no stack trace or exception detail for the client.</summary>
+    public static WebApplicationBuilder AddPlatformProblemDetails(this WebApplicationBuilder builder)
+    {
+        // Malformed bodies throw so the exception handler can answer with a precise problem+json.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
+        builder.Services.AddExceptionHandler<PlatformExceptionHandler>();
+        return builder;
+    }
+}

@@ -1,0 +1,123 @@
+using ScalableApi.Platform.Tests.TestApp;
+
+namespace ScalableApi.Platform.Tests.Hosting;
+
+/// <summary>
+/// Every options class the platform binds is checked when the service starts: a bad value stops the process with a
+/// message naming the configuration key and its environment form, instead of being clamped or failing later on the
+/// first request that needs it. One theory per options class, a row per rule.
+/// </summary>
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("Platform:MaxRequestBodyBytes", "0")]
+    [InlineData("Platform:MaxRequestBodyBytes", "-1")]
+    [InlineData("Platform:DrainDelay", "-00:00:01")]
+    [InlineData("Platform:DrainDelay", "01:00:00")]
+    [InlineData("Platform:DataDirectory", "")]
+    public Task PlatformOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Theory]
+    [InlineData("Platform:Overload:MaxConcurrentRequests", "-1")]
+    [InlineData("Platform:Overload:QueueLimit", "-5")]
+    [InlineData("Platform:Overload:QueueTimeout", "00:00:00")]
+    [InlineData("Platform:Overload:Enabled", "sometimes")]
+    public Task OverloadOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Theory]
+    [InlineData("Platform:ResponseBuffering:MaxBufferedBytes", "-1")]
+    [InlineData("Platform:ResponseBuffering:MaxBufferedBytes", "100000000")]
+    public Task ResponseBufferingOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Theory]
+    [InlineData("Database:Provider", "mysql")]
+    [InlineData("Database:MaxPoolSize", "0")]
+    [InlineData("Database:MinPoolSize", "-1")]
+    [InlineData("Database:ConnectionTimeoutSeconds", "0")]
+    [InlineData("Database:CommandTimeoutSeconds", "0")]
+    [InlineData("Database:BusyTimeoutMilliseconds", "-1")]
+    public Task DatabaseOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Fact]
+    public async Task DatabaseOptions_refuse_a_minimum_pool_above_the_maximum()
+    {
+        var message = await StartupMessageAsync(new() { ["Database:MaxPoolSize"] = "5", ["Database:MinPoolSize"] = "6" });
+
+        Assert.Contains("Database:MinPoolSize", message, StringComparison.Ordinal);
+        Assert.Contains("Database__MinPoolSize", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Caching:Duration", "00:00:00")]
+    [InlineData("Caching:JitterMaxDuration", "-00:00:01")]
+    [InlineData("Caching:FailSafeMaxDuration", "00:00:00")]
+    [InlineData("Caching:FactorySoftTimeout", "00:00:00")]
+    [InlineData("Caching:DistributedLockTimeout", "-00:00:01")]
+    [InlineData("Caching:DistributedCacheSoftTimeout", "00:00:00")]
+    [InlineData("Caching:DistributedCacheHardTimeout", "00:00:00")]
+    [InlineData("Caching:DistributedCacheCircuitBreakerDuration", "-00:00:01")]
+    [InlineData("Caching:FillFromPrimaryAfterWrite", "-00:00:01")]
+    [InlineData("Caching:BackplaneCircuitBreakerDuration", "02:00:00")]
+    [InlineData("Caching:FailSafe", "perhaps")]
+    public Task CachingOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Theory]
+    [InlineData("Auth:Issuer", "")]
+    [InlineData("Auth:Audience", "")]
+    [InlineData("Auth:JwksUrl", "users-service/.well-known/jwks.json")]
+    [InlineData("Auth:JwksRefreshMinInterval", "-00:00:01")]
+    [InlineData("Auth:JwksCacheDuration", "00:00:00")]
+    [InlineData("Auth:ClockSkew", "01:00:00")]
+    public Task AuthOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Theory]
+    [InlineData("Auth:Revocation:MarkerLifetime", "00:00:00")]
+    public Task RevocationOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Theory]
+    [InlineData("Discovery:Weight", "0")]
+    [InlineData("Discovery:HeartbeatInterval", "00:00:00")]
+    [InlineData("Discovery:Ttl", "00:00:00")]
+    public Task DiscoveryOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Fact]
+    public async Task DiscoveryOptions_refuse_a_lifetime_no_longer_than_the_heartbeat()
+    {
+        var message = await StartupMessageAsync(new() { ["Discovery:HeartbeatInterval"] = "00:00:10", ["Discovery:Ttl"] = "00:00:10" });
+
+        Assert.Contains("Discovery:Ttl", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Values_at_the_edges_of_their_ranges_start()
+    {
+        await using var app = await ProbeApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Platform:MaxRequestBodyBytes"] = "1",
+            ["Platform:Overload:QueueLimit"] = "0",
+            ["Platform:ResponseBuffering:MaxBufferedBytes"] = "0",
+            ["Database:MaxPoolSize"] = "1",
+            ["Database:MinPoolSize"] = "1",
+            ["Database:Provider"] = "SQLite",
+            ["Caching:JitterMaxDuration"] = "00:00:00",
+            ["Auth:ClockSkew"] = "00:00:00",
+            ["Discovery:HeartbeatInterval"] = "00:00:01",
+            ["Discovery:Ttl"] = "00:00:02",
+        });
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(global::System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task AssertRefusedAsync(string key, string value)
+    {
+        var message = await StartupMessageAsync(new() { [key] = value });
+
+        Assert.Contains(key, message, StringComparison.Ordinal);
+    }
+
+    private static Task<string> StartupMessageAsync(Dictionary<string, string?> settings) =>
+        StartupFailure.MessageAsync(() => ProbeApp.StartAsync(settings: settings));
+}
