@@ -14,6 +14,9 @@ const string Usage = """
               reads ids 1..N once so the measured runs find caches warm
       jobs    --url GATEWAY --admin-email E --admin-password P --catalog-db FILE --out DIR [--lines N] [--deletions N] [--batch N] [--catalog-pids P,P] --users-url URL
               import throughput through the gateway beside a batched-insert baseline, and the deletion cascade's delay (bench/jobs)
+      env     --process users|catalog|content|gateway --gateway URL --data DIR [--redis HOST:PORT] [--postgres SERVER-CS]
+              [--raised-rate-limits true] [--environment NAME]
+              the topology contract for one process (what the AppHost gives it), as KEY=VALUE lines
       report  --dir DIR
               reads DIR's raw results (scenarios.jsonl, scaling.jsonl, soak.jsonl, soak-samples.csv, machine.txt,
               settings.txt) and writes results.json, results.md and chart.png there
@@ -41,6 +44,8 @@ try
             return 0;
         case "jobs":
             return await ScalableApi.Bench.Jobs.JobsBenchmark.RunAsync(options);
+        case "env":
+            return TopologyEnv.Run(options);
         case "report":
             return ReportWriter.Run(options.Required("dir"));
         default:

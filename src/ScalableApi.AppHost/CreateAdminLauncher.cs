@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using ScalableApi.Topology;
 
 namespace ScalableApi.AppHost;
 
@@ -9,7 +10,7 @@ namespace ScalableApi.AppHost;
 /// </summary>
 internal static class CreateAdminLauncher
 {
-    public static async Task<int> RunAsync(CreateAdminRequest request, ServiceEnvironment environment, string? redis)
+    public static async Task<int> RunAsync(CreateAdminRequest request, TopologySettings settings)
     {
         var projectPath = new Projects.ScalableApi_Users().ProjectPath;
         var projectDirectory = Path.GetDirectoryName(projectPath)!;
@@ -45,19 +46,19 @@ internal static class CreateAdminLauncher
             start.ArgumentList.Add(request.Name);
         }
 
-        foreach (var (key, value) in environment.For(ServiceEnvironment.Users))
+        foreach (var (key, value) in TopologyEnvironment.Storage(settings, TopologyServices.Users))
         {
             start.Environment[key] = value;
         }
 
         // With --redis, the running topology's store: the command replaces the user's cached profile there, so the
         // replicas see the change at once. (Embedded Garnet lives and dies with the topology's AppHost.)
-        if (redis is not null)
+        if (settings.Redis is { } redis)
         {
             start.Environment["ConnectionStrings__redis"] = redis;
         }
 
-        Console.Error.WriteLine($"==> create-admin {request.Email} via {dll ?? projectPath} ({environment.DescribeStorage()})");
+        Console.Error.WriteLine($"==> create-admin {request.Email} via {dll ?? projectPath} ({settings.DescribeStorage()})");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         await process.WaitForExitAsync();
         return process.ExitCode;

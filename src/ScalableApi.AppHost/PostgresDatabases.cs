@@ -1,4 +1,5 @@
 using Npgsql;
+using ScalableApi.Topology;
 
 namespace ScalableApi.AppHost;
 
@@ -8,8 +9,6 @@ namespace ScalableApi.AppHost;
 /// </summary>
 internal static class PostgresDatabases
 {
-    public static string DatabaseName(string service) => $"scalableapi_{service}";
-
     public static bool IsValidConnectionString(string connectionString, out string? error)
     {
         try
@@ -24,10 +23,6 @@ internal static class PostgresDatabases
             return false;
         }
     }
-
-    /// <summary>The connection string a service uses: the server's, pointed at the service's database.</summary>
-    public static string ForService(string serverConnectionString, string service) =>
-        new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName(service) }.ConnectionString;
 
     /// <summary>Creates the missing databases; on failure prints why (without the password) and returns false.</summary>
     public static async Task<bool> TryEnsureCreatedAsync(string serverConnectionString, IEnumerable<string> services)
@@ -62,7 +57,7 @@ internal static class PostgresDatabases
             : await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var service in services)
         {
-            var name = DatabaseName(service);
+            var name = TopologyServices.PostgresDatabase(service);
             await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
             exists.Parameters.AddWithValue("name", name);
             if (await exists.ExecuteScalarAsync(cancellationToken) is not null)

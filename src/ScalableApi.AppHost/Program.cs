@@ -1,4 +1,5 @@
 using ScalableApi.AppHost;
+using ScalableApi.Topology;
 
 // 1. Options after `--` (see AppHostOptions.Usage).
 var options = AppHostOptions.Parse(args, Environment.CurrentDirectory, out var error);
@@ -15,9 +16,15 @@ if (options.ShowHelp)
 }
 
 // 2. Storage: SQLite files under the data directory, or one PostgreSQL database per service.
-var environment = new ServiceEnvironment(options);
+var settings = new TopologySettings
+{
+    Gateway = new Uri($"http://127.0.0.1:{options.Port}"),
+    DataDirectory = options.DataDirectory,
+    Postgres = options.Postgres,
+    Redis = options.Redis,
+};
 Directory.CreateDirectory(options.DataDirectory);
-if (options.Postgres is not null && !await PostgresDatabases.TryEnsureCreatedAsync(options.Postgres, ServiceEnvironment.Services))
+if (options.Postgres is not null && !await PostgresDatabases.TryEnsureCreatedAsync(options.Postgres, TopologyServices.Services))
 {
     return 1;
 }
@@ -25,7 +32,7 @@ if (options.Postgres is not null && !await PostgresDatabases.TryEnsureCreatedAsy
 // 3. `create-admin` runs the users service's command and exits: no topology.
 if (options.CreateAdmin is { } createAdmin)
 {
-    return await CreateAdminLauncher.RunAsync(createAdmin, environment, options.Redis);
+    return await CreateAdminLauncher.RunAsync(createAdmin, settings);
 }
 
 // 4. Redis protocol: the given server, or Garnet inside this process.
@@ -35,9 +42,9 @@ Console.WriteLine(garnet is null ? $"==> using Redis at {redis}" : $"==> embedde
 
 // 5. N replicas of each service, the gateway, the dashboard, and a banner once all are healthy.
 var builder = AspireDefaults.CreateBuilder();
-builder.AddScalableApi(environment, redis, options.Replicas, options.Port);
+builder.AddScalableApi(settings with { Redis = redis }, options.Replicas);
 builder.AddStartupReporter(new StartupSummary(
-    garnet is null ? redis : $"{redis} (embedded Garnet)", environment.DescribeStorage()));
+    garnet is null ? redis : $"{redis} (embedded Garnet)", settings.DescribeStorage()));
 builder.AddGracefulShutdown();
 
 await builder.Build().RunAsync();

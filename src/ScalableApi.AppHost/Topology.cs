@@ -1,58 +1,53 @@
+using ScalableApi.Topology;
+
 namespace ScalableApi.AppHost;
 
 /// <summary>
 /// The topology as Aspire resources: N replicas of each service, each its own process on its own port, and the
 /// gateway in front on the chosen port. Replicas register themselves in the Redis-protocol store and the gateway
 /// follows the registry, so every replica is its own destination for the gateway's balancing policy (Aspire's
-/// own replica proxy is not used: the gateway is the balancer).
+/// own replica proxy is not used: the gateway is the balancer). What each process is told comes from
+/// <see cref="TopologyEnvironment"/>, the contract the system tests and bench/run use too.
 /// </summary>
 internal static class Topology
 {
     public const string HttpEndpoint = "http";
     public const string ReadinessPath = "/health/ready";
-    public const string Gateway = "gateway";
+    public const string Gateway = TopologyServices.Gateway;
 
-    public static void AddScalableApi(this IDistributedApplicationBuilder builder, ServiceEnvironment environment, string redis, int replicas, int gatewayPort)
+    public static void AddScalableApi(this IDistributedApplicationBuilder builder, TopologySettings settings, int replicas)
     {
-        // Everyone validates tokens with the users service's public keys, fetched through the gateway, so any
-        // healthy users replica answers.
-        var gatewayUrl = $"http://127.0.0.1:{gatewayPort}";
-        var jwks = $"{gatewayUrl}/.well-known/jwks.json";
-
         for (var replica = 1; replica <= replicas; replica++)
         {
-            builder.AddReplica<Projects.ScalableApi_Users>(ServiceEnvironment.Users, replica, environment, redis, jwks);
-            builder.AddReplica<Projects.ScalableApi_Catalog>(ServiceEnvironment.Catalog, replica, environment, redis, jwks);
-            builder.AddReplica<Projects.ScalableApi_Content>(ServiceEnvironment.Content, replica, environment, redis, jwks);
+            builder.AddReplica<Projects.ScalableApi_Users>(TopologyServices.Users, replica, settings);
+            builder.AddReplica<Projects.ScalableApi_Catalog>(TopologyServices.Catalog, replica, settings);
+            builder.AddReplica<Projects.ScalableApi_Content>(TopologyServices.Content, replica, settings);
         }
 
         builder.AddProject<Projects.ScalableApi_Gateway>(Gateway, options => options.ExcludeLaunchProfile = true)
-            .WithHttpEndpoint(name: HttpEndpoint, port: gatewayPort, isProxied: false)
-            .WithEnvironment("ConnectionStrings__redis", redis)
-            .WithEnvironment("Auth__JwksUrl", jwks)
-            .WithEnvironment("Platform__DrainDelay", "00:00:01")
+            .WithHttpEndpoint(name: HttpEndpoint, port: settings.Gateway.Port, isProxied: false)
+            .WithTopologyEnvironment(settings, Gateway)
             .WithHttpHealthCheck(ReadinessPath, endpointName: HttpEndpoint);
     }
 
-    /// <summary>Resource name of a replica: <c>catalog-2</c>.</summary>
-    public static string ReplicaName(string service, int replica) => $"{service}-{replica}";
-
-    private static void AddReplica<TProject>(
-        this IDistributedApplicationBuilder builder, string service, int replica, ServiceEnvironment environment, string redis, string jwks)
+    private static void AddReplica<TProject>(this IDistributedApplicationBuilder builder, string service, int replica, TopologySettings settings)
         where TProject : IProjectMetadata, new()
     {
         // Launch profiles of the services are ignored so the topology alone decides ports and settings.
-        var resource = builder.AddProject<TProject>(ReplicaName(service, replica), options => options.ExcludeLaunchProfile = true)
+        builder.AddProject<TProject>(TopologyServices.ReplicaName(service, replica), options => options.ExcludeLaunchProfile = true)
             .WithHttpEndpoint(name: HttpEndpoint, port: FreePort.Next(), isProxied: false)
-            .WithEnvironment("ConnectionStrings__redis", redis)
-            .WithEnvironment("Discovery__Enabled", "true")
-            .WithEnvironment("Auth__JwksUrl", jwks)
-            // Locally the gateway notices a deregistration at once; a long drain only slows Ctrl+C.
-            .WithEnvironment("Platform__DrainDelay", "00:00:01")
+            .WithTopologyEnvironment(settings, service)
             .WithHttpHealthCheck(ReadinessPath, endpointName: HttpEndpoint);
-        foreach (var (key, value) in environment.For(service))
+    }
+
+    private static IResourceBuilder<ProjectResource> WithTopologyEnvironment(
+        this IResourceBuilder<ProjectResource> resource, TopologySettings settings, string process)
+    {
+        foreach (var (key, value) in TopologyEnvironment.For(settings, process))
         {
             resource.WithEnvironment(key, value);
         }
+
+        return resource;
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ScalableApi.Testing;
+using ScalableApi.Topology;
 
 namespace ScalableApi.System.Tests.Topology;
 
@@ -16,12 +17,12 @@ namespace ScalableApi.System.Tests.Topology;
 /// </summary>
 public class SystemTopology : IAsyncLifetime
 {
-    public const string Users = "users";
-    public const string Catalog = "catalog";
-    public const string Content = "content";
-    public const string Gateway = "gateway";
+    public const string Users = TopologyServices.Users;
+    public const string Catalog = TopologyServices.Catalog;
+    public const string Content = TopologyServices.Content;
+    public const string Gateway = TopologyServices.Gateway;
 
-    public static IReadOnlyList<string> Services { get; } = [Users, Catalog, Content];
+    public static IReadOnlyList<string> Services => TopologyServices.Services;
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
@@ -238,14 +239,8 @@ public class SystemTopology : IAsyncLifetime
             _lastIndex[service] = index;
         }
 
-        var project = "ScalableApi." + char.ToUpperInvariant(service[0]) + service[1..];
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var environment = CommonEnvironment(service);
-        environment["Discovery__Enabled"] = "true";
-        environment["Platform__DataDirectory"] = DataDirectory;
-        environment["Database__Provider"] = "sqlite";
-        environment["Database__ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, $"{service}.db")}";
-        var process = Start($"{service}-{index}", project, address, environment);
+        var process = Start(TopologyServices.ReplicaName(service, index), TopologyServices.ProjectName(service), address, EnvironmentOf(service));
         var replica = new Replica(service, index, address, process);
         lock (_gate)
         {
@@ -257,13 +252,7 @@ public class SystemTopology : IAsyncLifetime
 
     private ChildProcess LaunchGateway()
     {
-        var environment = CommonEnvironment(Gateway);
-        // Every test client shares one IP (loopback): raise the per-IP limit out of the way, as a load test
-        // would. The rate limits themselves are tested in the gateway's own suite.
-        environment["Gateway__RateLimits__AnonymousPerIp"] = "1000000";
-        environment["Gateway__RateLimits__SignedInPerUser"] = "1000000";
-        environment["Gateway__RateLimits__RegistrationsPerIp"] = "100000";
-        return Start(Gateway, "ScalableApi.Gateway", GatewayAddress, environment);
+        return Start(Gateway, TopologyServices.ProjectName(Gateway), GatewayAddress, EnvironmentOf(Gateway));
     }
 
     private ChildProcess Start(string name, string project, Uri address, Dictionary<string, string?> environment)
@@ -285,21 +274,33 @@ public class SystemTopology : IAsyncLifetime
         return process;
     }
 
-    /// <summary>What the AppHost gives every process, then this topology's extras for <paramref name="kind"/>.</summary>
-    private Dictionary<string, string?> CommonEnvironment(string kind)
+    /// <summary>
+    /// What the AppHost gives <paramref name="kind"/> (the topology contract, with every client's loopback address
+    /// out of the rate limits' way, as a load test would), then this topology's extras.
+    /// </summary>
+    private Dictionary<string, string?> EnvironmentOf(string kind)
     {
+        var settings = new TopologySettings
+        {
+            Redis = RedisConnectionString,
+            Gateway = GatewayAddress,
+            DataDirectory = DataDirectory,
+            DrainDelay = _options.DrainDelay,
+            RaisedRateLimits = true,
+            EnvironmentName = "Production",
+        };
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
             // The child listens where --urls says, and exports no telemetry the test did not ask for.
             ["ASPNETCORE_URLS"] = null,
             ["ASPNETCORE_HTTP_PORTS"] = null,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
-            ["ConnectionStrings__redis"] = RedisConnectionString,
-            ["Auth__JwksUrl"] = new Uri(GatewayAddress, "/.well-known/jwks.json").ToString(),
-            ["Platform__DrainDelay"] = _options.DrainDelay.ToString("c", CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in TopologyEnvironment.For(settings, kind))
+        {
+            environment[key] = value;
+        }
+
         if (_options.Environment.TryGetValue(kind, out var extra))
         {
             foreach (var (key, value) in extra)
