@@ -30,4 +30,18 @@ public sealed class AuthOptions
     /// <summary>Tolerated clock difference between issuer and validator.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "must be from 0 to 10 minutes")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Validated tokens remembered per process (by SHA-256), so a signed-in request skips the ES256 check after the
+    /// first; 0 turns the cache off. Each entry is about 2 KB. Default 10,000.
+    /// </summary>
+    [Range(0, 10_000_000, ErrorMessage = "must be from 0 (off) to 10000000")]
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// Longest a validated token is remembered (never past its expiry): also how long a signing key withdrawn
+    /// from the JWKS can keep one alive in a process that has not refetched. Default 5 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 (off) to 1 hour")]
+    public TimeSpan ValidatedTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -34,12 +34,17 @@ internal static class SecurityExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenRevocations>());
         }
 
+        builder.Services.TryAddSingleton(sp => new ValidatedTokenCache(
+            sp.GetRequiredService<ISigningKeySource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AuthOptions>>().Value));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, ISigningKeySource>((jwt, auth, keys) =>
+            .Configure<IOptions<AuthOptions>, ISigningKeySource, TimeProvider, ValidatedTokenCache>((jwt, auth, keys, time, cache) =>
             {
                 jwt.MapInboundClaims = false;
                 jwt.RequireHttpsMetadata = false;
+                // One handler: it fetches unknown key ids before validating and remembers tokens that validated.
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(cache);
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = auth.Value.Issuer,
@@ -49,34 +54,14 @@ internal static class SecurityExtensions
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
                     ClockSkew = auth.Value.ClockSkew,
+                    // On the platform's one clock, as the cache of validated tokens is, so both agree on expiry.
+                    LifetimeValidator = (notBefore, expires, _, parameters) => IsWithinLifetime(notBefore, expires, time.GetUtcNow().UtcDateTime, parameters.ClockSkew),
                     NameClaimType = TokenClaims.Subject,
                     RoleClaimType = TokenClaims.Role,
                     IssuerSigningKeyResolver = (_, _, _, _) => keys.GetKeys(),
                 };
                 jwt.Events = new JwtBearerEvents
                 {
-                    // The resolver above is synchronous: fetch unknown keys here, asynchronously, before validation.
-                    OnMessageReceived = async context =>
-                    {
-                        var header = context.Request.Headers.Authorization.ToString();
-                        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-                        {
-                            return;
-                        }
-
-                        var token = header["Bearer ".Length..].Trim();
-                        string? kid = null;
-                        try
-                        {
-                            kid = new JsonWebToken(token).Kid;
-                        }
-                        catch (ArgumentException)
-                        {
-                            return; // Not a JWT at all: validation will reject it with 401.
-                        }
-
-                        await keys.EnsureKeyAsync(kid, context.HttpContext.RequestAborted);
-                    },
                     // Deleted users' tokens are refused at once (present when the process has a store).
                     OnTokenValidated = context =>
                         context.HttpContext.RequestServices.GetService<TokenRevocations>() is { } revocations
@@ -89,6 +74,10 @@ internal static class SecurityExtensions
             .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return builder;
     }
+
+    private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew) =>
+        expires is { } expiry && expiry.ToUniversalTime() > now - skew
+        && (notBefore is not { } start || start.ToUniversalTime() <= now + skew);
 
     /// <summary>Headers for a JSON API: nothing may render, frame or sniff our responses.</summary>
     public static void UsePlatformSecurityHeaders(this WebApplication app)
