@@ -1,5 +1,4 @@
 using ScalableApi.Topology;
-using Xunit;
 
 namespace ScalableApi.AppHost.Tests;
 

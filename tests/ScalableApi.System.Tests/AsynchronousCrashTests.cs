@@ -1,4 +1,3 @@
-using System.Net;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using ScalableApi.System.Tests.Api;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using ScalableApi.System.Tests.Api;
 using ScalableApi.System.Tests.Topology;
 using static ScalableApi.System.Tests.Api.GatewayApi;

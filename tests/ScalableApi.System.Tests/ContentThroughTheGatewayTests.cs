@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using ScalableApi.System.Tests.Api;
 using ScalableApi.System.Tests.Topology;
 using static ScalableApi.System.Tests.Api.GatewayApi;

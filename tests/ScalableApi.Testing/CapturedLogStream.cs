@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 
 namespace ScalableApi.Testing;
 

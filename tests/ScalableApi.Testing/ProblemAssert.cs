@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Xunit;
 
 namespace ScalableApi.Testing;
 

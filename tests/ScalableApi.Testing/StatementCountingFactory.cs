@@ -2,10 +2,8 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Data;
 using SQLitePCL;
-using Xunit;
 
 namespace ScalableApi.Testing;
 

@@ -1,6 +1,5 @@
 using Npgsql;
 using ScalableApi.Platform.Data;
-using Xunit;
 
 namespace ScalableApi.Testing;
 

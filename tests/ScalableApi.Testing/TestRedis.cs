@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Garnet;
 using Garnet.server;
-using Xunit;
 
 namespace ScalableApi.Testing;
 

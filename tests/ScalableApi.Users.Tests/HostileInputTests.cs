@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Data;
 using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;

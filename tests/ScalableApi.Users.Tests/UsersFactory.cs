@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using ScalableApi.Platform.Data;
 using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;

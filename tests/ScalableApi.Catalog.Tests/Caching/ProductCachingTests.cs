@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Dapper;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Catalog.Tests.Support;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Catalog.Tests.Support;
 using StackExchange.Redis;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Contracts;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Testing;

@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Testing;

@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Catalog.Tests.Support;
 
 namespace ScalableApi.Catalog.Tests.Products;

@@ -1,8 +1,5 @@
 using System.Data.Common;
-using System.Net;
-using System.Net.Http.Json;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;

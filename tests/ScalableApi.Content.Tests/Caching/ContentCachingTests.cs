@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;

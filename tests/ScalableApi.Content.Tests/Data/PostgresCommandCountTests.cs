@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;

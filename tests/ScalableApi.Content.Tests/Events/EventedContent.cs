@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Messaging;

@@ -1,6 +1,4 @@
-using System.Net;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Data;

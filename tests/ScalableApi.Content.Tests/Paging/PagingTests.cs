@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;

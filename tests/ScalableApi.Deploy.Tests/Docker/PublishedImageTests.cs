@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using ScalableApi.Deploy.Tests.Support;
 
 namespace ScalableApi.Deploy.Tests.Docker;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 
 namespace ScalableApi.Deploy.Tests.Support;
 

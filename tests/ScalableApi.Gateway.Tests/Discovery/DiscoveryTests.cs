@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Platform.Discovery;
 using ScalableApi.Testing;
 using StackExchange.Redis;

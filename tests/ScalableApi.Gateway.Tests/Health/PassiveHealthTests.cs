@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Gateway.Health;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;

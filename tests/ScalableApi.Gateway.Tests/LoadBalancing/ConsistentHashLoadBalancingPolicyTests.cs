@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Gateway.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using ScalableApi.Testing;
 
 namespace ScalableApi.Gateway.Tests.RateLimiting;

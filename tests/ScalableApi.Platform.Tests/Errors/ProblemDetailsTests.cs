@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Errors;

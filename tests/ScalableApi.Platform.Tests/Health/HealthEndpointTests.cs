@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Health;

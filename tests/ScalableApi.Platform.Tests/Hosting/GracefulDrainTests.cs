@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Hosting;

@@ -1,4 +1,3 @@
-using System.Net;
 using ScalableApi.Platform.Hosting;
 using ScalableApi.Platform.Tests.TestApp;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Tests.TestApp;
 

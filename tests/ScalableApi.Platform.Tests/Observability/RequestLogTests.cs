@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Observability;
 using ScalableApi.Platform.Tests.TestApp;
 using ScalableApi.Testing;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Security;

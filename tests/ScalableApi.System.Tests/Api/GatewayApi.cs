@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using ScalableApi.System.Tests.Topology;
 
 namespace ScalableApi.System.Tests.Api;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 using ZiggyCreatures.Caching.Fusion;

@@ -1,9 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Contracts;
 using ScalableApi.Platform;
 using ScalableApi.Platform.Data;

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Messaging;
 using StackExchange.Redis;
