@@ -15,6 +15,7 @@ using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Health;
 using ScalableApi.Platform.Hosting;
 using ScalableApi.Platform.Http;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Observability;
 using ScalableApi.Platform.Security;
 using StackExchange.Redis;
@@ -130,6 +131,7 @@ public static class PlatformExtensions
         app.UseMiddleware<RequestBodyRulesMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseIdempotency();
         return app;
     }
 
