@@ -9,14 +9,20 @@ namespace ScalableApi.AppHost;
 internal static class Topology
 {
     public const string HttpEndpoint = "http";
+    public const string HttpsEndpoint = "https";
     public const string ReadinessPath = "/health/ready";
     public const string Gateway = "gateway";
 
-    public static void AddScalableApi(this IDistributedApplicationBuilder builder, ServiceEnvironment environment, string redis, int replicas, int gatewayPort)
+    public static void AddScalableApi(
+        this IDistributedApplicationBuilder builder, ServiceEnvironment environment, string redis, int replicas, int gatewayPort, GatewayCertificate? tls = null)
     {
+        // With --https the gateway's port speaks TLS; the services (JWKS) and the health check use a plain port of the
+        // gateway on loopback instead, so nothing inside has to trust the self-signed certificate.
+        var plainPort = tls is null ? gatewayPort : FreePort.Next();
+
         // Everyone validates tokens with the users service's public keys, fetched through the gateway, so any
         // healthy users replica answers.
-        var gatewayUrl = $"http://127.0.0.1:{gatewayPort}";
+        var gatewayUrl = $"http://127.0.0.1:{plainPort}";
         var jwks = $"{gatewayUrl}/.well-known/jwks.json";
 
         for (var replica = 1; replica <= replicas; replica++)
@@ -26,13 +32,24 @@ internal static class Topology
             builder.AddReplica<Projects.ScalableApi_Content>(ServiceEnvironment.Content, replica, environment, redis, jwks);
         }
 
-        builder.AddProject<Projects.ScalableApi_Gateway>(Gateway, options => options.ExcludeLaunchProfile = true)
-            .WithHttpEndpoint(name: HttpEndpoint, port: gatewayPort, isProxied: false)
+        var gateway = builder.AddProject<Projects.ScalableApi_Gateway>(Gateway, options => options.ExcludeLaunchProfile = true)
+            .WithHttpEndpoint(name: HttpEndpoint, port: plainPort, isProxied: false)
             .WithEnvironment("ConnectionStrings__redis", redis)
             .WithEnvironment("Auth__JwksUrl", jwks)
             .WithEnvironment("Platform__DrainDelay", "00:00:01")
             .WithHttpHealthCheck(ReadinessPath, endpointName: HttpEndpoint);
+        if (tls is not null)
+        {
+            // Kestrel's default certificate serves every https URL it is given (README: HTTPS).
+            gateway.WithHttpsEndpoint(name: HttpsEndpoint, port: gatewayPort, isProxied: false)
+                .WithEnvironment("Kestrel__Certificates__Default__Path", tls.CertificatePath)
+                .WithEnvironment("Kestrel__Certificates__Default__KeyPath", tls.KeyPath);
+        }
     }
+
+    /// <summary>The endpoint clients use: https when the resource has one.</summary>
+    public static string PublicEndpointOf(IResourceWithEndpoints resource) =>
+        resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == HttpsEndpoint) ? HttpsEndpoint : HttpEndpoint;
 
     /// <summary>Resource name of a replica: <c>catalog-2</c>.</summary>
     public static string ReplicaName(string service, int replica) => $"{service}-{replica}";
