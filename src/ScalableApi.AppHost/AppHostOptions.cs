@@ -26,6 +26,9 @@ internal sealed record AppHostOptions
     /// <summary>Port of the gateway, the one front door (http://127.0.0.1:P).</summary>
     public int Port { get; init; } = DefaultPort;
 
+    /// <summary>Serve the gateway on https://127.0.0.1:P with a self-signed certificate made in the data directory.</summary>
+    public bool Https { get; init; }
+
     /// <summary>Set when the first argument is <c>create-admin</c>.</summary>
     public CreateAdminRequest? CreateAdmin { get; init; }
 
@@ -43,6 +46,8 @@ internal sealed record AppHostOptions
           --redis HOST:PORT      use this Redis/Garnet instead of the embedded Garnet
           --replicas N           replicas per service, 1-32 (default 2), each its own gateway destination
           --port P               gateway port, 1-65535 (default 8080)
+          --https                serve the gateway on https://127.0.0.1:P with a self-signed certificate
+                                 made on first run in DIR/tls/ (trust DIR/tls/gateway-cert.pem)
           -h, --help             this text
 
         create-admin creates the user as admin (or promotes an existing one and sets the password) in the
@@ -57,6 +62,7 @@ internal sealed record AppHostOptions
         int replicas = DefaultReplicas, port = DefaultPort;
         var createAdmin = false;
         var help = false;
+        var https = false;
 
         var i = 0;
         if (args.Count > 0 && args[0] == "create-admin")
@@ -71,6 +77,12 @@ internal sealed record AppHostOptions
             if (name is "-h" or "--help")
             {
                 help = true;
+                continue;
+            }
+
+            if (name == "--https" && !createAdmin)
+            {
+                https = true;
                 continue;
             }
 
@@ -157,6 +169,7 @@ internal sealed record AppHostOptions
             Redis = redis,
             Replicas = replicas,
             Port = port,
+            Https = https,
             CreateAdmin = admin,
             ShowHelp = help,
         };

@@ -40,12 +40,19 @@ using var garnet = options.Redis is null ? EmbeddedGarnet.Start() : null;
 var redis = options.Redis ?? garnet!.ConnectionString;
 Console.WriteLine(garnet is null ? $"==> using Redis at {redis}" : $"==> embedded Garnet listening on {redis}");
 
-// 5. N replicas of each service, the gateway, the dashboard, and a banner once all are healthy.
+// 5. N replicas of each service, the gateway (on HTTPS with --https), the dashboard, and a banner once all are healthy.
+var tls = options.Https ? GatewayCertificate.Ensure(options.DataDirectory, TimeProvider.System) : null;
 var builder = AspireDefaults.CreateBuilder();
-builder.AddScalableApi(settings with { Redis = redis }, options.Replicas);
+// With --https the public port speaks TLS; the services (JWKS) and the health check use a plain loopback port of the
+// gateway instead, so nothing inside has to trust the self-signed certificate.
+var gatewayInside = new Uri($"http://127.0.0.1:{(tls is null ? options.Port : FreePort.Next())}");
+builder.AddScalableApi(settings with { Redis = redis, Gateway = gatewayInside }, options.Replicas, options.Port, tls);
 builder.AddStartupReporter(new StartupSummary(
-    garnet is null ? redis : $"{redis} (embedded Garnet)", settings.DescribeStorage()));
+    garnet is null ? redis : $"{redis} (embedded Garnet)",
+    settings.DescribeStorage(),
+    tls is null ? null : $"self-signed certificate {tls.CertificatePath} ({(tls.Created ? "made now" : "reused")}, until {tls.NotAfter:yyyy-MM-dd}); trust it, e.g. curl --cacert"));
 builder.AddGracefulShutdown();
+builder.AddReplicaSupervisor();
 
 await builder.Build().RunAsync();
 Console.WriteLine("==> stopped");

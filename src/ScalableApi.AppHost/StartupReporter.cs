@@ -90,7 +90,8 @@ internal sealed class StartupReporter(
         text.AppendLine("================================================================");
         text.AppendLine($" ScalableApi is ready ({_elapsed.Elapsed.TotalSeconds:0.0} s)");
         text.AppendLine("================================================================");
-        var gateway = model.Resources.OfType<ProjectResource>().Single(r => r.Name == Topology.Gateway).GetEndpoint(Topology.HttpEndpoint).Url;
+        var gatewayResource = model.Resources.OfType<ProjectResource>().Single(r => r.Name == Topology.Gateway);
+        var gateway = gatewayResource.GetEndpoint(Topology.PublicEndpointOf(gatewayResource)).Url;
         text.AppendLine($" gateway    {gateway}   (the API: {gateway}/api/products, health: {gateway}{Topology.ReadinessPath})");
         foreach (var resource in model.Resources.OfType<ProjectResource>().Where(r => r.Name != Topology.Gateway))
         {
@@ -101,6 +102,11 @@ internal sealed class StartupReporter(
         text.AppendLine($" dashboard  {DashboardUrl()}");
         text.AppendLine($" redis      {summary.Redis}");
         text.AppendLine($" storage    {summary.Storage}");
+        if (summary.Tls is not null)
+        {
+            text.AppendLine($" tls        {summary.Tls}");
+        }
+
         text.AppendLine("----------------------------------------------------------------");
         text.AppendLine(" Ctrl+C (or SIGTERM) stops everything.");
         text.Append("================================================================");
@@ -114,7 +120,7 @@ internal sealed class StartupReporter(
 }
 
 /// <summary>What the banner says about the infrastructure the AppHost chose.</summary>
-internal sealed record StartupSummary(string Redis, string Storage);
+internal sealed record StartupSummary(string Redis, string Storage, string? Tls = null);
 
 internal static class StartupReporterExtensions
 {

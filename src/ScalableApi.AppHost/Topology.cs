@@ -12,10 +12,16 @@ namespace ScalableApi.AppHost;
 internal static class Topology
 {
     public const string HttpEndpoint = "http";
+    public const string HttpsEndpoint = "https";
     public const string ReadinessPath = "/health/ready";
     public const string Gateway = TopologyServices.Gateway;
 
-    public static void AddScalableApi(this IDistributedApplicationBuilder builder, TopologySettings settings, int replicas)
+    /// <summary>
+    /// <paramref name="settings"/>' gateway URL is the plain one the processes use (JWKS, health); with
+    /// <paramref name="tls"/> clients get HTTPS on <paramref name="publicPort"/>, else that same plain port.
+    /// </summary>
+    public static void AddScalableApi(
+        this IDistributedApplicationBuilder builder, TopologySettings settings, int replicas, int publicPort, GatewayCertificate? tls = null)
     {
         for (var replica = 1; replica <= replicas; replica++)
         {
@@ -24,11 +30,22 @@ internal static class Topology
             builder.AddReplica<Projects.ScalableApi_Content>(TopologyServices.Content, replica, settings);
         }
 
-        builder.AddProject<Projects.ScalableApi_Gateway>(Gateway, options => options.ExcludeLaunchProfile = true)
+        var gateway = builder.AddProject<Projects.ScalableApi_Gateway>(Gateway, options => options.ExcludeLaunchProfile = true)
             .WithHttpEndpoint(name: HttpEndpoint, port: settings.Gateway.Port, isProxied: false)
             .WithTopologyEnvironment(settings, Gateway)
             .WithHttpHealthCheck(ReadinessPath, endpointName: HttpEndpoint);
+        if (tls is not null)
+        {
+            // Kestrel's default certificate serves every https URL it is given (README: HTTPS).
+            gateway.WithHttpsEndpoint(name: HttpsEndpoint, port: publicPort, isProxied: false)
+                .WithEnvironment("Kestrel__Certificates__Default__Path", tls.CertificatePath)
+                .WithEnvironment("Kestrel__Certificates__Default__KeyPath", tls.KeyPath);
+        }
     }
+
+    /// <summary>The endpoint clients use: https when the resource has one.</summary>
+    public static string PublicEndpointOf(IResourceWithEndpoints resource) =>
+        resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == HttpsEndpoint) ? HttpsEndpoint : HttpEndpoint;
 
     private static void AddReplica<TProject>(this IDistributedApplicationBuilder builder, string service, int replica, TopologySettings settings)
         where TProject : IProjectMetadata, new()

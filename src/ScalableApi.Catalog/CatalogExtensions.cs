@@ -1,6 +1,7 @@
 using ScalableApi.Catalog.Imports;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog;
@@ -11,6 +12,7 @@ internal static class CatalogExtensions
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(CatalogExtensions).Assembly);
+        builder.AddIdempotency();
         builder.Services.AddSingleton<ProductStore>();
         builder.Services.AddSingleton<ProductCache>();
         builder.Services.AddOptions<ImportOptions>()

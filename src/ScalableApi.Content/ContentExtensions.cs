@@ -3,6 +3,7 @@ using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Messaging;
 
 namespace ScalableApi.Content;
@@ -13,6 +14,7 @@ internal static class ContentExtensions
     public static WebApplicationBuilder AddContent(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(ContentExtensions).Assembly);
+        builder.AddIdempotency();
         builder.Services.AddSingleton<PostStore>();
         builder.Services.AddSingleton<PostCache>();
         builder.Services.AddSingleton<CommentStore>();

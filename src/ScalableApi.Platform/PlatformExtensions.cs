@@ -9,6 +9,7 @@ using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Health;
 using ScalableApi.Platform.Hosting;
 using ScalableApi.Platform.Http;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Observability;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
@@ -76,6 +77,7 @@ public static class PlatformExtensions
         app.UseMiddleware<RequestBodyRulesMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseIdempotency();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Hosting;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Messaging;
 using ScalableApi.Platform.Security;
 using ScalableApi.Users.Accounts;
@@ -16,6 +17,8 @@ internal static class UsersExtensions
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(UsersExtensions).Assembly);
+        // No route here takes a key (register, login and refresh are anonymous): a keyed POST is 400, not silently run.
+        builder.AddIdempotency();
         // UserDeleted goes to the content service, which removes the user's posts and comments.
         builder.AddOutbox(new Dictionary<string, string[]> { [nameof(Contracts.Events.UserDeleted)] = ["content"] });
         builder.Services.AddValidatedOptions<UsersOptions>(builder.Configuration, UsersOptions.SectionName);

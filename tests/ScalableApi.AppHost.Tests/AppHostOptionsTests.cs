@@ -68,6 +68,15 @@ public sealed class AppHostOptionsTests
         Assert.Contains("--password", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Https_is_a_flag_off_by_default()
+    {
+        Assert.False(Parse().Https);
+        var options = Parse("--https", "--port", "8443");
+        Assert.True(options.Https);
+        Assert.Equal(8443, options.Port);
+    }
+
     private static AppHostOptions Parse(params string[] args)
     {
         var options = AppHostOptions.Parse(args, Cwd, out var error);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using ScalableApi.Catalog.Common;
 using ScalableApi.Platform.Data;
@@ -28,11 +29,21 @@ internal sealed partial class ProductStore(IDatabase database, TimeProvider time
             ListSql(database.Engine, filter), ListParameters(filter), cancellationToken: cancellationToken))).AsList();
     }
 
-    public async Task<ProductRow> CreateAsync(ProductRequest request, CancellationToken cancellationToken)
+    /// <summary>Inserts the product; <paramref name="beforeCommit"/> (a keyed POST's record) joins its transaction.</summary>
+    public async Task<ProductRow> CreateAsync(ProductRequest request, Func<DbTransaction, ProductRow, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.QuerySingleAsync<ProductRow>(new CommandDefinition(
-            InsertSql, Values(request, id: 0), cancellationToken: cancellationToken));
+        // One statement commits by itself; a transaction only when something joins it.
+        await using var transaction = beforeCommit is null ? null : await connection.BeginTransactionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<ProductRow>(new CommandDefinition(
+            InsertSql, Values(request, id: 0), transaction, cancellationToken: cancellationToken));
+        if (transaction is not null)
+        {
+            await beforeCommit!(transaction, row);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return row;
     }
 
     /// <summary>Full replacement, conditional on <paramref name="ifMatch"/> when the client sent one.</summary>
@@ -61,25 +72,37 @@ internal sealed partial class ProductStore(IDatabase database, TimeProvider time
     }
 
     /// <summary>Deletes the product, conditional on <paramref name="ifMatch"/> when the client sent one.</summary>
-    public async Task<WriteOutcome> DeleteAsync(long id, ProductETag.IfMatch? ifMatch, CancellationToken cancellationToken)
+    /// <summary>Deletes the product; <paramref name="beforeCommit"/> (the delete's tombstone) joins its transaction.</summary>
+    public async Task<WriteOutcome> DeleteAsync(
+        long id, ProductETag.IfMatch? ifMatch, Func<DbTransaction, Task> beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
-        int deleted;
-        if (ifMatch is null || ifMatch.MatchesAny)
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, cancellationToken: cancellationToken));
-        }
-        else if (ifMatch.Versions.Count == 0)
-        {
-            deleted = 0;
-        }
-        else
-        {
-            deleted = await connection.ExecuteAsync(new CommandDefinition(
-                DeleteIfVersionSql(database.Engine), new { Id = id, Versions = ifMatch.Versions.ToArray() }, cancellationToken: cancellationToken));
+            int deleted;
+            if (ifMatch is null || ifMatch.MatchesAny)
+            {
+                deleted = await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: cancellationToken));
+            }
+            else if (ifMatch.Versions.Count == 0)
+            {
+                deleted = 0;
+            }
+            else
+            {
+                deleted = await connection.ExecuteAsync(new CommandDefinition(
+                    DeleteIfVersionSql(database.Engine), new { Id = id, Versions = ifMatch.Versions.ToArray() }, transaction, cancellationToken: cancellationToken));
+            }
+
+            if (deleted > 0)
+            {
+                await beforeCommit(transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return WriteOutcome.Done;
+            }
         }
 
-        return deleted > 0 ? WriteOutcome.Done : (await MissedAsync(connection, id, cancellationToken)).Outcome;
+        return (await MissedAsync(connection, id, cancellationToken)).Outcome;
     }
 
     /// <summary>A conditional write matched no row: the product is gone (404), or its version moved on (412).</summary>

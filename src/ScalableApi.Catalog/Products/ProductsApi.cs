@@ -5,6 +5,7 @@ using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Http;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 
@@ -24,7 +25,7 @@ internal static class ProductsApi
             .WithName("ExportProducts").WithSummary("Every product, streamed as a JSON array or NDJSON (Accept: application/x-ndjson).");
         api.MapGet("/{id:long}", GetProduct).CachePublicly()
             .WithName("GetProduct").WithSummary("One product, with its ETag; 304 on a matching If-None-Match.");
-        api.MapPost("/", CreateProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>()
+        api.MapPost("/", CreateProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>().Idempotent()
             .WithName("CreateProduct").WithSummary("Create a product (admin).");
         api.MapPut("/{id:long}", ReplaceProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>()
             .WithName("ReplaceProduct").WithSummary("Replace a product (admin); If-Match makes it conditional.");
@@ -74,7 +75,13 @@ internal static class ProductsApi
     public static async Task<Created<Product>> CreateProduct(
         ProductRequest body, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var row = await services.Store.CreateAsync(body, cancellationToken);
+        // A keyed POST stores its answer in the insert's transaction: the product exists iff its record does.
+        var keyed = services.Http.Idempotency();
+        var row = await services.Store.CreateAsync(
+            body,
+            keyed is null ? null : (transaction, created) => keyed.RecordAsync(
+                transaction, StatusCodes.Status201Created, created.ToProduct(), Location(created.Id), cancellationToken, etag: created.ETag),
+            cancellationToken);
         await services.Cache.WrittenAsync(row, cancellationToken);
         services.Http.Response.Headers[HeaderNames.ETag] = row.ETag;
         return TypedResults.Created(Location(row.Id), row.ToProduct());
@@ -98,7 +105,8 @@ internal static class ProductsApi
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(
         long id, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var outcome = await services.Store.DeleteAsync(id, services.IfMatch(id), cancellationToken);
+        var outcome = await services.Store.DeleteAsync(
+            id, services.IfMatch(id), transaction => services.Tombstones.RecordAsync(transaction, services.Http, cancellationToken), cancellationToken);
         if (outcome == WriteOutcome.Done)
         {
             await services.Cache.DeletedAsync(id, cancellationToken);
@@ -108,6 +116,8 @@ internal static class ProductsApi
         {
             WriteOutcome.Done => TypedResults.NoContent(),
             WriteOutcome.PreconditionFailed => PreconditionFailed(),
+            // A retry of this caller's own committed delete (its first answer was lost) answers as the first did.
+            _ when await services.Tombstones.DeletedByCallerAsync(services.Http, cancellationToken) => TypedResults.NoContent(),
             _ => TypedResults.NotFound(),
         };
     }
@@ -121,7 +131,7 @@ internal static class ProductsApi
 }
 
 /// <summary>What every product handler takes (bound with <c>[AsParameters]</c>, as eShop's CatalogServices).</summary>
-internal sealed record ProductServices(ProductStore Store, ProductCache Cache, HttpContext Http)
+internal sealed record ProductServices(ProductStore Store, ProductCache Cache, DeleteTombstones Tombstones, HttpContext Http)
 {
     /// <summary>How fresh this request's reads must be (the platform's read-your-writes rule).</summary>
     public ReadConsistency Consistency => Http.ReadConsistency();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Data;
@@ -45,7 +46,9 @@ internal sealed class CommentStore(IDatabase database)
     /// Adds the comment and counts it on its post in one transaction; null when the post does not exist. Returns
     /// the post too, with its new count.
     /// </summary>
-    public async Task<(Comment Comment, Post Post)?> InsertAsync(long postId, long authorId, string body, long createdAt, CancellationToken cancellationToken)
+    /// <summary>Adds the comment, or null when the post does not exist; <paramref name="beforeCommit"/> (a keyed POST's record) joins its transaction.</summary>
+    public async Task<(Comment Comment, Post Post)?> InsertAsync(
+        long postId, long authorId, string body, long createdAt, Func<DbTransaction, Comment, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -58,8 +61,14 @@ internal sealed class CommentStore(IDatabase database)
 
         var row = await connection.QuerySingleAsync<CommentRow>(new CommandDefinition(
             InsertSql, new { PostId = postId, AuthorId = authorId, Body = body, CreatedAt = createdAt }, transaction, cancellationToken: cancellationToken));
+        var comment = row.ToComment();
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(transaction, comment);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return (row.ToComment(), counted.ToPost());
+        return (comment, counted.ToPost());
     }
 
     public async Task<Comment?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Http;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 
@@ -17,7 +18,7 @@ internal static class CommentsApi
     public static IEndpointRouteBuilder MapCommentsApi(this IEndpointRouteBuilder app)
     {
         var postComments = app.MapGroup("/api/posts/{postId:long}/comments").WithTags("Comments");
-        postComments.MapPost("", CreateComment).RequireAuthorization().Validate<CreateCommentRequest>()
+        postComments.MapPost("", CreateComment).RequireAuthorization().Validate<CreateCommentRequest>().Idempotent()
             .WithName("CreateComment").WithSummary("Comment on a post as the signed-in user.");
         postComments.MapGet("", ListPostComments).CachePublicly()
             .WithName("ListPostComments").WithSummary("A page of a post's comments, newest first.");
@@ -39,14 +40,24 @@ internal static class CommentsApi
             return TypedResults.Unauthorized();
         }
 
-        if (await services.Store.InsertAsync(postId, authorId, request.Body!, UnixTime.Now(services.Time), cancellationToken) is not var (comment, post))
+        // A keyed POST stores its answer in the insert's transaction: the comment exists iff its record does.
+        var keyed = services.Http.Idempotency();
+        if (await services.Store.InsertAsync(
+                postId,
+                authorId,
+                request.Body!,
+                UnixTime.Now(services.Time),
+                keyed is null ? null : (transaction, created) => keyed.RecordAsync(transaction, StatusCodes.Status201Created, created, Location(created), cancellationToken),
+                cancellationToken) is not var (comment, post))
         {
             return TypedResults.NotFound();
         }
 
         await services.Cache.CreatedAsync(comment, post, cancellationToken);
-        return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/comments/{comment.Id}"), comment);
+        return TypedResults.Created(Location(comment), comment);
     }
+
+    private static string Location(Comment comment) => string.Create(CultureInfo.InvariantCulture, $"/api/comments/{comment.Id}");
 
     public static async Task<Results<Ok<Comment>, NotFound>> GetComment(long id, [AsParameters] CommentServices services, CancellationToken cancellationToken) =>
         await services.Store.GetAsync(id, services.Consistency, cancellationToken) is { } comment ? TypedResults.Ok(comment) : TypedResults.NotFound();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using ScalableApi.Platform.Data;
 
@@ -42,12 +43,23 @@ internal sealed class PostStore(IDatabase database)
 
     internal const string ExistsSql = "SELECT 1 FROM posts WHERE id = @Id";
 
-    public async Task<Post> InsertAsync(long authorId, string title, string body, long createdAt, CancellationToken cancellationToken)
+    /// <summary>Inserts the post; <paramref name="beforeCommit"/> (a keyed POST's record) joins its transaction.</summary>
+    public async Task<Post> InsertAsync(
+        long authorId, string title, string body, long createdAt, Func<DbTransaction, Post, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
+        // One statement commits by itself; a transaction only when something joins it.
+        await using var transaction = beforeCommit is null ? null : await connection.BeginTransactionAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<PostRow>(new CommandDefinition(
-            InsertSql, new { AuthorId = authorId, Title = title, Body = body, CreatedAt = createdAt }, cancellationToken: cancellationToken));
-        return row.ToPost();
+            InsertSql, new { AuthorId = authorId, Title = title, Body = body, CreatedAt = createdAt }, transaction, cancellationToken: cancellationToken));
+        var post = row.ToPost();
+        if (transaction is not null)
+        {
+            await beforeCommit!(transaction, post);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return post;
     }
 
     public async Task<Post?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken)
@@ -73,7 +85,8 @@ internal sealed class PostStore(IDatabase database)
     /// query to tell "not yours" (403) from "not there" (404). A deletion names the post's author and the authors
     /// of its comments: their cached pages change.
     /// </summary>
-    public async Task<WriteResult<PostDeletion>> DeleteAsync(long id, long callerId, bool callerIsAdmin, CancellationToken cancellationToken)
+    public async Task<WriteResult<PostDeletion>> DeleteAsync(
+        long id, long callerId, bool callerIsAdmin, Func<DbTransaction, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -85,6 +98,11 @@ internal sealed class PostStore(IDatabase database)
                 var commenters = await connection.QueryAsync<long>(new CommandDefinition(
                     DeleteCommentsSql, new { Id = id }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: cancellationToken));
+                if (beforeCommit is not null)
+                {
+                    await beforeCommit(transaction);
+                }
+
                 await transaction.CommitAsync(cancellationToken);
                 return WriteResult<PostDeletion>.Done(new PostDeletion(author, [.. commenters.Distinct()]));
             }

@@ -5,6 +5,7 @@ using ScalableApi.Contracts;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Http;
+using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
 
@@ -16,7 +17,7 @@ internal static class PostsApi
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder app)
     {
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
-        posts.MapPost("", CreatePost).RequireAuthorization().Validate<CreatePostRequest>()
+        posts.MapPost("", CreatePost).RequireAuthorization().Validate<CreatePostRequest>().Idempotent()
             .WithName("CreatePost").WithSummary("Publish a post as the signed-in user.");
         posts.MapGet("/{id:long}", GetPost).CachePublicly()
             .WithName("GetPost").WithSummary("One post with its comment count.");
@@ -38,9 +39,17 @@ internal static class PostsApi
             return TypedResults.Unauthorized();
         }
 
-        var post = await services.Store.InsertAsync(authorId, request.Title!.Trim(), request.Body!, UnixTime.Now(services.Time), cancellationToken);
+        // A keyed POST stores its answer in the insert's transaction: the post exists iff its record does.
+        var keyed = services.Http.Idempotency();
+        var post = await services.Store.InsertAsync(
+            authorId,
+            request.Title!.Trim(),
+            request.Body!,
+            UnixTime.Now(services.Time),
+            keyed is null ? null : (transaction, created) => keyed.RecordAsync(transaction, StatusCodes.Status201Created, created, Location(created), cancellationToken),
+            cancellationToken);
         await services.Cache.CreatedAsync(post, cancellationToken);
-        return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/posts/{post.Id}"), post);
+        return TypedResults.Created(Location(post), post);
     }
 
     public static async Task<Results<Ok<Post>, NotFound>> GetPost(long id, [AsParameters] PostServices services, CancellationToken cancellationToken)
@@ -59,7 +68,8 @@ internal static class PostsApi
             return TypedResults.Unauthorized();
         }
 
-        var result = await services.Store.DeleteAsync(id, callerId, services.User.IsAdmin(), cancellationToken);
+        var result = await services.Store.DeleteAsync(
+            id, callerId, services.User.IsAdmin(), transaction => services.Tombstones.RecordAsync(transaction, services.Http, cancellationToken), cancellationToken);
         if (result is { Outcome: WriteOutcome.Done, Value: { } deletion })
         {
             await services.Cache.DeletedAsync(id, deletion, cancellationToken);
@@ -69,9 +79,13 @@ internal static class PostsApi
         {
             WriteOutcome.Done => TypedResults.NoContent(),
             WriteOutcome.Forbidden => TypedResults.Forbid(),
+            // A retry of this caller's own committed delete (its first answer was lost) answers as the first did.
+            _ when await services.Tombstones.DeletedByCallerAsync(services.Http, cancellationToken) => TypedResults.NoContent(),
             _ => TypedResults.NotFound(),
         };
     }
+
+    private static string Location(Post post) => string.Create(CultureInfo.InvariantCulture, $"/api/posts/{post.Id}");
 
     /// <summary>An unknown user has an empty page: users live in another service's database, so we cannot tell.</summary>
     public static async Task<Results<Ok<Page<Post>>, ValidationProblem>> ListUserPosts(
@@ -90,7 +104,7 @@ internal static class PostsApi
 }
 
 /// <summary>What every post handler takes (bound with <c>[AsParameters]</c>).</summary>
-internal sealed record PostServices(PostStore Store, PostCache Cache, TimeProvider Time, HttpContext Http)
+internal sealed record PostServices(PostStore Store, PostCache Cache, DeleteTombstones Tombstones, TimeProvider Time, HttpContext Http)
 {
     public ClaimsPrincipal User => Http.User;
 

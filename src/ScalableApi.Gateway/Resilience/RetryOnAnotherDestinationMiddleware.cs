@@ -7,8 +7,11 @@ namespace ScalableApi.Gateway.Resilience;
 
 /// <summary>
 /// Retries an idempotent request once on another healthy destination when the first one failed before sending
-/// any response byte (connection refused, reset, upstream crashed mid-request). Idempotent means GET, HEAD,
-/// OPTIONS, PUT, DELETE, or a POST/PATCH carrying <c>Idempotency-Key</c>: repeating those cannot do a thing twice.
+/// any response byte (connection refused, reset, upstream crashed mid-request, no answer in time). The first attempt
+/// may then have committed, so only requests whose repeat cannot do a thing twice qualify: GET, HEAD, OPTIONS, PUT,
+/// DELETE (a service answers its caller's repeated delete 204 from a tombstone), a merge-patch PATCH, and a POST
+/// carrying <c>Idempotency-Key</c>, which the services run at most once per caller and key (Platform/Idempotency:
+/// the repeat replays the stored answer, or is 409 while the first still runs; a route that takes no key answers 400).
 /// Also retried: a 503 marked <see cref="OverloadProtection.MarkerHeader"/> (the replica refused before doing any
 /// work). YARP would stream that 503 to the client, so <see cref="SuppressOverloadedBody"/> (a response transform)
 /// drops its body while a retry is possible, which leaves the response unstarted and replaceable.

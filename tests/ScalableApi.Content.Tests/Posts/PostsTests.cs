@@ -146,8 +146,9 @@ public abstract class PostsTests(ServiceFactory<Program> factory)
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, await _api.StatusOfAsync($"/api/posts/{post.Id}"));
+        // The same caller's repeat answers as the first did (a retry whose first answer was lost; issue 15.4).
         using var again = await client.DeleteAsync($"/api/posts/{post.Id}");
-        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
     }
 
     [SkippableFact]
