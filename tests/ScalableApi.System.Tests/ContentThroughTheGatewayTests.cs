@@ -46,6 +46,11 @@ public sealed class ContentThroughTheGatewayTests(SystemTopology topology)
         using var byUser = await _client.SendAsync(HttpMethod.Get, Path($"/api/users/{reader.Id}/comments?limit=10"));
         await byUser.ExpectAsync(HttpStatusCode.OK);
         Assert.Contains(commentId, Ids(await byUser.JsonAsync()));
+
+        // The Location a new comment names is a route of the gateway, not only of the content service.
+        using var one = await _client.SendAsync(HttpMethod.Get, comment.Headers.Location!.ToString());
+        await one.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(commentId, (await one.JsonAsync()).GetProperty("id").GetInt64());
     }
 
     [Fact]
