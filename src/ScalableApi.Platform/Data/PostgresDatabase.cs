@@ -21,6 +21,8 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         cs.MinPoolSize = options.MinPoolSize;
         cs.Timeout = options.ConnectionTimeoutSeconds;
         cs.CommandTimeout = options.CommandTimeoutSeconds;
+        cs.ConnectionIdleLifetime = options.ConnectionIdleLifetimeSeconds;
+        cs.ConnectionLifetime = options.ConnectionLifetimeSeconds;
         _dataSource = builder.BuildMultiHost();
         _primary = _dataSource.WithTargetSession(TargetSessionAttributes.Primary);
         _reader = _dataSource.WithTargetSession(TargetSessionAttributes.PreferStandby);
