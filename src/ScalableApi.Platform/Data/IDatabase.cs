@@ -15,4 +15,8 @@ public interface IDatabase
 
     /// <summary>An open connection for reads that tolerate replica lag.</summary>
     ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A connection for a read of <paramref name="consistency"/>: the primary for latest, else a standby if there is one.</summary>
+    ValueTask<DbConnection> OpenReadAsync(ReadConsistency consistency, CancellationToken cancellationToken) =>
+        consistency == ReadConsistency.Latest ? OpenWriteAsync(cancellationToken) : OpenReadAsync(cancellationToken);
 }
