@@ -66,7 +66,9 @@ public static class TestStandby
     {
         await using var primary = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Require(TestDatabase.PostgresEnvironmentVariable)) { Database = database }.ConnectionString);
         await primary.OpenAsync();
-        await using var lsnCommand = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", primary);
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit = off (.ci/run's
+        // server) a commit may be inserted but not yet written, and the standby would look caught up without it.
+        await using var lsnCommand = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()::text", primary);
         var lsn = (string)(await lsnCommand.ExecuteScalarAsync())!;
         await Eventually.HoldsAsync(
             async () =>

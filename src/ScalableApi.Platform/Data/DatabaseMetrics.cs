@@ -18,13 +18,16 @@ public sealed class DatabaseMetrics(IMeterFactory meterFactory)
     /// <summary>A read that allows a standby, none answered (down, or still starting): the primary served it.</summary>
     public const string StandbyUnavailable = "standby_unavailable";
 
+    /// <summary>A read a standby failed (it went away, a recovery conflict), run again on the primary.</summary>
+    public const string StandbyFailed = "standby_failed";
+
     /// <summary>A read that allows a standby, but the connection string names one host only.</summary>
     public const string NoStandby = "no_standby";
 
     private readonly Counter<long> _reads = meterFactory.Create(PlatformMeters.Name).CreateCounter<long>(
         "db_reads_total",
         "{connection}",
-        "Read connections by the server that served them (target: primary, standby) and why (reason: latest, standby, standby_unavailable, no_standby).")
+        "Read connections by the server that served them (target: primary, standby) and why (reason: latest, standby, standby_unavailable, standby_failed, no_standby).")
         .WithLabels("reason", "target");
 
     public void Read(bool onStandby, string reason) =>

@@ -65,6 +65,28 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         return connection;
     }
 
+    public async Task<T> ReadAsync<T>(ReadConsistency consistency, Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        bool onStandby;
+        await using (var connection = (NpgsqlConnection)await OpenReadAsync(consistency, cancellationToken))
+        {
+            onStandby = IsStandby(connection);
+            try
+            {
+                return await read(connection);
+            }
+            catch (Exception e) when (onStandby && DbErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // Npgsql learns a standby is gone only when a pooled session to it breaks; it then marks the host
+                // offline, and the retry below (like every read after it) gets the primary.
+            }
+        }
+
+        await using var primary = await _primary.OpenConnectionAsync(cancellationToken);
+        _metrics?.Read(onStandby: false, DatabaseMetrics.StandbyFailed);
+        return await read(primary);
+    }
+
     /// <summary>
     /// PostgreSQL 14+ reports <c>in_hot_standby</c> with every session (and again when it changes, on promotion): no
     /// round trip to tell a standby from the primary.

@@ -25,7 +25,7 @@ public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFi
     {
         var marker = CatalogClient.UniqueMarker();
         var (created, _) = await _factory.CreateAsync(name: $"{marker} old");
-        await TestStandby.CaughtUpAsync(_factory.DatabaseName);
+        await _factory.StandbyServesReadsAsync();
         using var writer = _factory.CreateClient(_factory.Tokens.Admin());
         using var anonymous = _factory.CreateClient();
 
