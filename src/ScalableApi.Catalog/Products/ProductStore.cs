@@ -16,17 +16,21 @@ internal sealed partial class ProductStore(IDatabase database, TimeProvider time
 
     public async Task<ProductRow?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ProductRow>(
-            new CommandDefinition(GetByIdSql, new { Id = id }, cancellationToken: cancellationToken));
+        return await database.ReadAsync(
+            consistency,
+            connection => connection.QuerySingleOrDefaultAsync<ProductRow>(
+                new CommandDefinition(GetByIdSql, new { Id = id }, cancellationToken: cancellationToken)),
+            cancellationToken);
     }
 
     /// <summary>One page and its look-ahead row in a single query (constant command count whatever the page size: no N+1).</summary>
     public async Task<List<ProductRow>> ListAsync(ProductFilter filter, ReadConsistency consistency, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
-        return (await connection.QueryAsync<ProductRow>(new CommandDefinition(
-            ListSql(database.Engine, filter), ListParameters(filter), cancellationToken: cancellationToken))).AsList();
+        return await database.ReadAsync(
+            consistency,
+            async connection => (await connection.QueryAsync<ProductRow>(new CommandDefinition(
+                ListSql(database.Engine, filter), ListParameters(filter), cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
     }
 
     /// <summary>Inserts the product; <paramref name="beforeCommit"/> (a keyed POST's record) joins its transaction.</summary>

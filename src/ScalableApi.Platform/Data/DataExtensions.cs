@@ -33,9 +33,10 @@ public static class DataExtensions
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             return string.Equals(options.Provider, "postgres", StringComparison.OrdinalIgnoreCase)
-                ? new PostgresDatabase(options)
+                ? new PostgresDatabase(options, sp.GetRequiredService<DatabaseMetrics>())
                 : new SqliteDatabase(options);
         });
+        builder.Services.AddSingleton<DatabaseMetrics>();
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton(new MigrationSet(migrationsAssembly));
         builder.Services.AddHostedService<MigrationHostedService>();

@@ -32,6 +32,20 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(1, 600, ErrorMessage = "must be from 1 to 600 seconds")]
     public int ConnectionTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// PostgreSQL: seconds an idle pooled connection (above MinPoolSize) is kept before it is closed. At least Npgsql's
+    /// pruning interval (10 s), which it refuses to exceed.
+    /// </summary>
+    [Range(10, 86_400, ErrorMessage = "must be from 10 to 86400 seconds")]
+    public int ConnectionIdleLifetimeSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// PostgreSQL: seconds after which a connection is closed on its return to the pool, so a long-lived pool re-resolves
+    /// and rebalances hosts (a standby added, a failover behind a DNS name); 0 keeps connections for ever.
+    /// </summary>
+    [Range(0, 86_400, ErrorMessage = "must be from 0 (no limit) to 86400 seconds")]
+    public int ConnectionLifetimeSeconds { get; set; }
+
     /// <summary>Seconds a command may run.</summary>
     [Range(1, 3600, ErrorMessage = "must be from 1 to 3600 seconds")]
     public int CommandTimeoutSeconds { get; set; } = 30;

@@ -15,6 +15,20 @@ public static class DbErrors
         _ => false,
     };
 
+    /// <summary>
+    /// True when the database could not serve the request for now, and a retry may succeed: no pooled connection within
+    /// the connection timeout (the pool is exhausted), a host unreachable, a timeout (Npgsql's <c>IsTransient</c>).
+    /// </summary>
+    /// <remarks>
+    /// A multi-host data source reports "Unable to connect to a suitable host" around one such error per host.
+    /// </remarks>
+    public static bool IsUnavailable(Exception exception) => exception switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        NpgsqlException { InnerException: AggregateException perHost } => perHost.InnerExceptions.Count > 0 && perHost.InnerExceptions.All(IsUnavailable),
+        _ => false,
+    };
+
     /// <summary>True when the exception is a FOREIGN KEY violation on either engine.</summary>
     public static bool IsForeignKeyViolation(Exception exception) => exception switch
     {

@@ -15,4 +15,19 @@ public interface IDatabase
 
     /// <summary>An open connection for reads that tolerate replica lag.</summary>
     ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A connection for a read of <paramref name="consistency"/>: the primary for latest, else a standby if there is one.</summary>
+    ValueTask<DbConnection> OpenReadAsync(ReadConsistency consistency, CancellationToken cancellationToken) =>
+        consistency == ReadConsistency.Latest ? OpenWriteAsync(cancellationToken) : OpenReadAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a connection for <paramref name="consistency"/>. PostgreSQL: when a standby took
+    /// the read and failed it for a reason of its own (it went away under a pooled session, a recovery conflict), the
+    /// read runs once more on the primary, so a standby outage costs the caller nothing.
+    /// </summary>
+    async Task<T> ReadAsync<T>(ReadConsistency consistency, Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(consistency, cancellationToken);
+        return await read(connection);
+    }
 }

@@ -21,8 +21,4 @@ public static class ReadConsistencyExtensions
     /// </summary>
     public static ReadConsistency ReadConsistency(this HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true ? Data.ReadConsistency.Latest : Data.ReadConsistency.Any;
-
-    /// <summary>A connection for a read of <paramref name="consistency"/>: the primary for latest, else a standby if there is one.</summary>
-    public static ValueTask<System.Data.Common.DbConnection> OpenReadAsync(this IDatabase database, ReadConsistency consistency, CancellationToken cancellationToken) =>
-        consistency == Data.ReadConsistency.Latest ? database.OpenWriteAsync(cancellationToken) : database.OpenReadAsync(cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace ScalableApi.Platform.Errors;
 /// <summary>
 /// Turns every exception into problem+json with a fixed, safe text. Client mistakes the framework reports as
 /// <see cref="BadHttpRequestException"/> (malformed JSON, wrong content type, body too large) keep their 4xx;
-/// anything else is a 500 whose details go to the log only.
+/// a database that is busy or unreachable for now is a 503 with <c>Retry-After</c>; anything else is a 500 whose details
+/// go to the log only.
 /// </summary>
 internal sealed partial class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger) : IExceptionHandler
 {
@@ -26,6 +27,11 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
         }
 
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         var problem = ProblemDetailsSetup.Create(status, title, detail);
         if (errors is not null)
         {
@@ -71,6 +77,12 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
         {
             // The client went away; the status is for the log line only.
             return (499, "The request was cancelled.", null, null);
+        }
+
+        if (Data.DbErrors.IsUnavailable(exception))
+        {
+            // An exhausted pool or an unreachable database is temporary: say so (503 + Retry-After), not "unexpected".
+            return (503, "Service Unavailable", "The database is busy or unreachable. Retry after the Retry-After delay.", null);
         }
 
         return (500, "An unexpected error occurred.", null, null);

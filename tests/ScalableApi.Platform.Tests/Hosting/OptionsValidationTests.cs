@@ -36,6 +36,8 @@ public sealed class OptionsValidationTests
     [InlineData("Database:ConnectionTimeoutSeconds", "0")]
     [InlineData("Database:CommandTimeoutSeconds", "0")]
     [InlineData("Database:BusyTimeoutMilliseconds", "-1")]
+    [InlineData("Database:ConnectionIdleLifetimeSeconds", "9")]
+    [InlineData("Database:ConnectionLifetimeSeconds", "-1")]
     public Task DatabaseOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
 
     [Fact]
@@ -98,6 +100,8 @@ public sealed class OptionsValidationTests
             ["Platform:ResponseBuffering:MaxBufferedBytes"] = "0",
             ["Database:MaxPoolSize"] = "1",
             ["Database:MinPoolSize"] = "1",
+            ["Database:ConnectionIdleLifetimeSeconds"] = "10",
+            ["Database:ConnectionLifetimeSeconds"] = "0",
             ["Database:Provider"] = "SQLite",
             ["Caching:JitterMaxDuration"] = "00:00:00",
             ["Auth:ClockSkew"] = "00:00:00",

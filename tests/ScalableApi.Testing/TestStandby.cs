@@ -1,0 +1,113 @@
+using Npgsql;
+
+namespace ScalableApi.Testing;
+
+/// <summary>
+/// The streaming standby .ci/run starts beside the PostgreSQL test server (<see cref="TestDatabase.PostgresEnvironmentVariable"/>,
+/// the primary). Suites that use it are named <c>PostgresStandby…</c> (the name .ci/run counts), carry
+/// <c>[Trait("Category", "PostgresStandby")]</c> (for <c>--filter Category=PostgresStandby</c>) and join
+/// <see cref="Collection"/>: one of them pauses replay, which every other reader of the standby would notice.
+/// </summary>
+public static class TestStandby
+{
+    /// <summary>Admin connection string of the standby alone, e.g. <c>Host=127.0.0.1;Port=55433;Username=postgres</c>.</summary>
+    public const string StandbyEnvironmentVariable = "SCALABLEAPI_TEST_POSTGRES_STANDBY";
+
+    /// <summary>Multi-host admin connection string, primary first: <c>Host=127.0.0.1:P,127.0.0.1:S;Username=postgres</c>.</summary>
+    public const string ReplicatedEnvironmentVariable = "SCALABLEAPI_TEST_POSTGRES_REPLICATED";
+
+    /// <summary>The xunit collection of every standby suite: its classes run one after another.</summary>
+    public const string Collection = "PostgresStandby";
+
+    public static bool Available =>
+        TestDatabase.PostgresAvailable
+        && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(StandbyEnvironmentVariable))
+        && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ReplicatedEnvironmentVariable));
+
+    /// <summary>Like <see cref="TestDatabase.SkipUnlessPostgres"/>: skipped outside CI without a standby, a failure in CI.</summary>
+    public static void SkipUnlessStandby()
+    {
+        if (Available)
+        {
+            return;
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"CI=true but {StandbyEnvironmentVariable} / {ReplicatedEnvironmentVariable} are not set: the standby runs must happen in CI.");
+        }
+
+        Skip.If(true, $"{StandbyEnvironmentVariable} is not set: PostgreSQL standby tests skipped (they run in .ci/run).");
+    }
+
+    /// <summary>The standby alone, on <paramref name="database"/>.</summary>
+    public static string Standby(string database) => WithDatabase(StandbyEnvironmentVariable, database);
+
+    /// <summary><c>Host=primary,standby</c> on <paramref name="database"/>.</summary>
+    public static string Replicated(string database) => WithDatabase(ReplicatedEnvironmentVariable, database);
+
+    /// <summary>
+    /// <c>Host=primary,{a port nothing listens on}</c>: what a service sees while its standby is down (the shared
+    /// standby is never stopped, other suites read from it).
+    /// </summary>
+    public static string WithStandbyDown(string database)
+    {
+        var primary = new NpgsqlConnectionStringBuilder(Require(TestDatabase.PostgresEnvironmentVariable)) { Database = database };
+        primary.Host = $"{primary.Host}:{primary.Port},127.0.0.1:{UnusedPort()}";
+        return primary.ConnectionString;
+    }
+
+    /// <summary>The database name in a test database's connection string.</summary>
+    public static string DatabaseName(TestDatabase database) =>
+        new NpgsqlConnectionStringBuilder(database.ConnectionString).Database ?? throw new InvalidOperationException("No database named.");
+
+    /// <summary>Waits until the standby has replayed everything the primary has committed so far.</summary>
+    public static async Task CaughtUpAsync(string database)
+    {
+        await using var primary = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Require(TestDatabase.PostgresEnvironmentVariable)) { Database = database }.ConnectionString);
+        await primary.OpenAsync();
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit = off (.ci/run's
+        // server) a commit may be inserted but not yet written, and the standby would look caught up without it.
+        await using var lsnCommand = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()::text", primary);
+        var lsn = (string)(await lsnCommand.ExecuteScalarAsync())!;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                try
+                {
+                    await using var standby = new NpgsqlConnection(Standby(database));
+                    await standby.OpenAsync();
+                    await using var replayed = new NpgsqlCommand("SELECT pg_last_wal_replay_lsn() >= @lsn::pg_lsn", standby);
+                    replayed.Parameters.AddWithValue("lsn", lsn);
+                    return (bool)(await replayed.ExecuteScalarAsync())!;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+                {
+                    return false; // The CREATE DATABASE itself is not replayed yet.
+                }
+            },
+            $"the standby replays up to {lsn}");
+    }
+
+    /// <summary>Runs one statement on the standby (superuser): <c>SELECT pg_wal_replay_pause()</c> and the like.</summary>
+    public static async Task ExecuteOnStandbyAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Require(StandbyEnvironmentVariable));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string WithDatabase(string variable, string database) =>
+        new NpgsqlConnectionStringBuilder(Require(variable)) { Database = database }.ConnectionString;
+
+    private static string Require(string variable) =>
+        Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"{variable} is not set.");
+
+    private static int UnusedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
