@@ -44,9 +44,10 @@ public sealed class EdgeCacheOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "must be from 0 to 1 minute")]
     public TimeSpan MaxAgeWhilePurgeChannelDown { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Redis-protocol channel on which gateways tell each other to purge. Default <c>scalableapi:edge-cache:purge</c>.</summary>
+    /// <summary>Redis-protocol channel on which gateways tell each other to purge. Default <c>scalableapi:edge-cache:purge</c>
+    /// (services publish cascades there: change it only with theirs).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "must name a channel")]
-    public string PurgeChannel { get; set; } = "scalableapi:edge-cache:purge";
+    public string PurgeChannel { get; set; } = Platform.Caching.EdgePurges.Channel;
 
     /// <summary>
     /// Write paths (prefixes) that change nothing a public read shows, so they do not purge: signing in must not

@@ -21,6 +21,7 @@ internal sealed partial class EdgeCachePurgeChannel(
     private readonly string _self = Guid.NewGuid().ToString("N");
     private IConnectionMultiplexer? _redis;
     private volatile bool _up;
+    private bool _subscribedOnce;
 
     /// <summary>Whether a purge published by any gateway is sure to reach this one.</summary>
     public bool Connected => _redis is null || _up;
@@ -86,11 +87,13 @@ internal sealed partial class EdgeCachePurgeChannel(
             });
             var wasUp = _up;
             _up = _redis.IsConnected;
-            if (!wasUp && _up)
+            if (!wasUp && _up && _subscribedOnce)
             {
                 // Whatever was published while we could not hear it is lost: forget everything we hold.
                 store.Purge("reconnect");
             }
+
+            _subscribedOnce |= _up;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
