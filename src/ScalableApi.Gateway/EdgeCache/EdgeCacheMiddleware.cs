@@ -104,6 +104,7 @@ internal sealed class EdgeCacheMiddleware(
         var request = context.Request;
         var response = context.Response;
         var generation = store.Generation;
+        var started = time.GetUtcNow();
         // The client's validators are ours to answer: upstream is asked for the full 200, which can be stored.
         var ifNoneMatch = request.Headers.IfNoneMatch;
         request.Headers.Remove(HeaderNames.IfNoneMatch);
@@ -158,7 +159,7 @@ internal sealed class EdgeCacheMiddleware(
                 StaleUntil = now + fresh + _options.StaleIfError,
                 Generation = generation,
             };
-            store.Store(key, Freshness.VaryHeaders(response.Headers), request.Headers, stored);
+            store.Store(key, Freshness.VaryHeaders(response.Headers), request.Headers, stored, started);
         }
 
         // Waiting requests may take the entry now, without waiting for this client to read its copy.

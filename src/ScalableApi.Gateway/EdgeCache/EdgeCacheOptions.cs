@@ -44,6 +44,14 @@ public sealed class EdgeCacheOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "must be from 0 to 1 minute")]
     public TimeSpan MaxAgeWhilePurgeChannelDown { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a purge, misses that start within this long are proxied but not stored: the other replicas of the
+    /// service drop their memory copies by backplane a few milliseconds after the write's response, and a miss
+    /// answered from one of them in between must not be pinned here for max-age. Default 500 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "must be from 0 to 1 minute")]
+    public TimeSpan NoFillAfterPurge { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Redis-protocol channel on which gateways tell each other to purge. Default <c>scalableapi:edge-cache:purge</c>
     /// (services publish cascades there: change it only with theirs).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "must name a channel")]

@@ -14,11 +14,16 @@ internal sealed class EdgeCacheStore : IDisposable
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _inFlight = new(StringComparer.Ordinal);
     private readonly EdgeCacheMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _noFillAfterPurge;
     private long _generation;
+    private long _lastPurgeTicks = DateTimeOffset.MinValue.UtcTicks;
 
     public EdgeCacheStore(IOptions<EdgeCacheOptions> options, EdgeCacheMetrics metrics, TimeProvider time)
     {
         _metrics = metrics;
+        _time = time;
+        _noFillAfterPurge = options.Value.NoFillAfterPurge;
         _cache = new MemoryCache(new MemoryCacheOptions
         {
             SizeLimit = options.Value.SizeLimitBytes,
@@ -44,11 +49,12 @@ internal sealed class EdgeCacheStore : IDisposable
         return found is CachedResponse entry && entry.Generation == Generation ? entry : null;
     }
 
-    public void Store(string key, string[] varyBy, IHeaderDictionary requestHeaders, CachedResponse entry)
+    /// <summary>Stores what a miss that began at <paramref name="started"/> read, unless a purge makes it doubtful.</summary>
+    public void Store(string key, string[] varyBy, IHeaderDictionary requestHeaders, CachedResponse entry, DateTimeOffset started)
     {
-        if (entry.Generation != Generation)
+        if (entry.Generation != Generation || started.UtcTicks - Volatile.Read(ref _lastPurgeTicks) < _noFillAfterPurge.Ticks)
         {
-            return; // a write purged while this miss was upstream: what it read may be the old value
+            return; // a write purged while this miss was upstream, or just before: what it read may be the old value
         }
 
         var expires = new MemoryCacheEntryOptions { AbsoluteExpiration = entry.StaleUntil, Size = entry.Size };
@@ -65,6 +71,7 @@ internal sealed class EdgeCacheStore : IDisposable
     /// <summary>Forgets every entry: the generation first, so a racing fill is refused, then the memory.</summary>
     public void Purge(string source)
     {
+        Volatile.Write(ref _lastPurgeTicks, _time.GetUtcNow().UtcTicks);
         Interlocked.Increment(ref _generation);
         _cache.Clear();
         _metrics.Purge(source);

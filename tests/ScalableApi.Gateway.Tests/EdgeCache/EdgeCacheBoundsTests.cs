@@ -61,6 +61,25 @@ public sealed class EdgeCacheBoundsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reads_just_after_a_write_are_not_stored_because_other_replicas_may_not_have_heard_of_it_yet()
+    {
+        await using var gateway = EdgeGateways.Create(_upstream.Server.Address, services: OnFakeTime);
+        using var client = gateway.CreateClient();
+        using var admin = gateway.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
+        using var put = await admin.PutAsync("/api/products/cached/1", new StringContent("v1", Encoding.UTF8, "text/plain"));
+
+        await client.GetStringAsync("/api/products/cached/1");
+        await client.GetStringAsync("/api/products/cached/1");
+        Assert.Equal(3, _upstream.Requests); // the PUT and two reads within NoFillAfterPurge (500 ms)
+
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await client.GetStringAsync("/api/products/cached/1");
+        await client.GetStringAsync("/api/products/cached/1");
+        Assert.Equal(4, _upstream.Requests);
+    }
+
+    [Fact]
     public async Task Memory_stays_within_the_size_limit_and_the_least_recently_read_entry_goes_first()
     {
         // Each entry is about 1.8 KB: five fit in 10 KB, a sixth needs room made.
