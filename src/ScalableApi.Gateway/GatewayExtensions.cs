@@ -1,6 +1,7 @@
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.Edge;
+using ScalableApi.Gateway.EdgeCache;
 using ScalableApi.Gateway.Health;
 using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
@@ -25,6 +26,7 @@ public static class GatewayExtensions
         .AddGatewayPassiveHealth()
         .AddGatewayResilience()
         .AddGatewayEdge()
+        .AddEdgeCache()
         .AddGatewayRateLimiting()
         .AddGatewayAggregation()
         .AddGatewayMetrics();
@@ -33,6 +35,7 @@ public static class GatewayExtensions
     {
         app.UseGatewayRateLimiting()
             .UseGatewayEdge()
+            .UseEdgeCache()
             .UseGatewayMetrics()
             .MapGatewayAggregation();
         app.MapReverseProxy(static pipeline => pipeline

@@ -70,6 +70,9 @@ internal sealed class UserDeletedHandler(CollectionVersions versions, IServicePr
             {
                 await revocations.RevokeUserAsync(@event.UserId);
             }
+
+            // The user's DELETE purged the gateways before this ran: pages read since still show what just went.
+            await EdgePurges.PublishAsync(services, "content:user-deleted");
         });
     }
 }

@@ -1,0 +1,32 @@
+using System.Diagnostics.Metrics;
+using ScalableApi.Platform.Observability;
+
+namespace ScalableApi.Gateway.EdgeCache;
+
+/// <summary>The edge cache's instruments, on the gateway's meter (<see cref="GatewayMetrics.MeterName"/>).</summary>
+internal sealed class EdgeCacheMetrics
+{
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _purges;
+    private readonly Meter _meter;
+    private Func<long> _bytes = static () => 0;
+
+    public EdgeCacheMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(GatewayMetrics.MeterName);
+        _requests = _meter.CreateCounter<long>(
+            "gateway_edge_cache_requests_total", "{request}", "GET/HEAD requests on cached routes: hit, miss (went upstream), stale (served past freshness because the upstream failed), bypass (signed in, cookie, consistency token).")
+            .WithLabels("route", "result");
+        _purges = _meter.CreateCounter<long>(
+            "gateway_edge_cache_purges_total", "{purge}", "Purges of the edge cache: local (a write through this gateway), remote (another gateway's write), reconnect (the purge channel came back).")
+            .WithLabels("source");
+        _meter.CreateObservableGauge("gateway_edge_cache_bytes", () => _bytes(), "By", "Estimated memory held by edge cache entries.");
+    }
+
+    public void Request(string route, string result) =>
+        _requests.Add(1, new("route", route), new("result", result));
+
+    public void Purge(string source) => _purges.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    public void ObserveBytes(Func<long> bytes) => _bytes = bytes;
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace ScalableApi.Gateway.EdgeCache;
+
+/// <summary>
+/// Answers anonymous GET/HEAD on cached routes from memory, goes upstream once per cold key, and empties the cache
+/// when a write passes (before the write's response leaves: a read after it never sees the old value).
+/// </summary>
+internal sealed class EdgeCacheMiddleware(
+    RequestDelegate next,
+    EdgeCacheStore store,
+    EdgeCachePurgeChannel channel,
+    EdgeCacheMetrics metrics,
+    IOptions<EdgeCacheOptions> options,
+    TimeProvider time)
+{
+    public const string SurrogateKeyHeader = "Surrogate-Key";
+
+    // Headers that belong to one transfer, not to the stored representation.
+    private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
+    {
+        SurrogateKeyHeader, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, HeaderNames.Connection,
+        HeaderNames.KeepAlive, HeaderNames.ContentLength, HeaderNames.SetCookie,
+    };
+
+    private readonly EdgeCacheOptions _options = options.Value;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        if (!read)
+        {
+            return HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method) || !Purges(request.Path)
+                ? next(context)
+                : WriteAsync(context);
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId is not { } route || !Caches(route, request.Path))
+        {
+            return next(context);
+        }
+
+        // A signed-in read is read-your-writes and private; a cookie or a consistency token makes it personal too.
+        if (request.Headers.ContainsKey(HeaderNames.Authorization) || request.Headers.ContainsKey(HeaderNames.Cookie)
+            || request.Headers.ContainsKey("Consistency-Token"))
+        {
+            metrics.Request(route, "bypass");
+            return next(context);
+        }
+
+        return ReadAsync(context, route);
+    }
+
+    private async Task ReadAsync(HttpContext context, string route)
+    {
+        var request = context.Request;
+        var key = request.Path.Value + request.QueryString.Value;
+        var entry = store.Find(key, request.Headers);
+        if (entry is not null && Servable(entry))
+        {
+            metrics.Request(route, "hit");
+            await ServeAsync(context, entry);
+            return;
+        }
+
+        if (HttpMethods.IsHead(request.Method))
+        {
+            metrics.Request(route, "miss");
+            await next(context); // a HEAD has no body to store; the next GET fills the entry it will be served from
+            return;
+        }
+
+        if (!store.TryLead(key, out var leader, out var wait))
+        {
+            await wait.WaitAsync(context.RequestAborted);
+            entry = store.Find(key, request.Headers) ?? entry;
+            if (entry is not null && Servable(entry))
+            {
+                metrics.Request(route, "hit");
+                await ServeAsync(context, entry);
+                return;
+            }
+        }
+
+        try
+        {
+            await FetchAsync(context, route, key, entry, leader);
+        }
+        finally
+        {
+            store.Release(key, leader);
+        }
+    }
+
+    /// <summary>Upstream with the response held back; stored, answered 304, or replaced by a stale copy on failure.</summary>
+    private async Task FetchAsync(HttpContext context, string route, string key, CachedResponse? stale, TaskCompletionSource? leader)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var generation = store.Generation;
+        var started = time.GetUtcNow();
+        // The client's validators are ours to answer: upstream is asked for the full 200, which can be stored.
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        request.Headers.Remove(HeaderNames.IfNoneMatch);
+        request.Headers.Remove(HeaderNames.IfModifiedSince);
+        var before = new HashSet<string>(response.Headers.Keys, StringComparer.OrdinalIgnoreCase);
+
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var capture = new ResponseCapture(original, _options.MaxEntryBytes);
+        context.Features.Set<IHttpResponseBodyFeature>(capture);
+        try
+        {
+            await next(context);
+            await capture.FinishAsync();
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+
+        if (capture.PassedThrough)
+        {
+            metrics.Request(route, "miss");
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var failed = response.StatusCode >= StatusCodes.Status500InternalServerError || context.GetForwarderErrorFeature() is not null;
+        if (failed && stale is not null && now <= stale.StaleUntil && stale.Generation == store.Generation)
+        {
+            metrics.Request(route, "stale");
+            foreach (var added in response.Headers.Keys.Where(name => !before.Contains(name)).ToList())
+            {
+                response.Headers.Remove(added);
+            }
+
+            await ServeAsync(context, stale);
+            return;
+        }
+
+        metrics.Request(route, "miss");
+        CachedResponse? stored = null;
+        if (response.StatusCode == StatusCodes.Status200OK && Freshness.SharedLifetime(response.Headers) is { } lifetime)
+        {
+            var fresh = lifetime < _options.MaxTtl ? lifetime : _options.MaxTtl;
+            stored = new CachedResponse
+            {
+                Headers = [.. response.Headers.Where(h => !before.Contains(h.Key) && !NotStored.Contains(h.Key))],
+                Body = capture.Body.ToArray(),
+                ETag = response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
+                Stored = now,
+                FreshUntil = now + fresh,
+                StaleUntil = now + fresh + _options.StaleIfError,
+                Generation = generation,
+            };
+            store.Store(key, Freshness.VaryHeaders(response.Headers), request.Headers, stored, started);
+        }
+
+        // Waiting requests may take the entry now, without waiting for this client to read its copy.
+        store.Release(key, leader);
+        response.Headers.Remove(SurrogateKeyHeader);
+        if (stored is not null && Freshness.Matches(ifNoneMatch, stored.ETag))
+        {
+            NotModified(response);
+            return;
+        }
+
+        response.ContentLength = capture.Body.Length;
+        await original.Stream.WriteAsync(capture.Body, context.RequestAborted);
+    }
+
+    private Task ServeAsync(HttpContext context, CachedResponse entry)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        foreach (var (name, value) in entry.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.Headers.Age = entry.AgeSeconds(time.GetUtcNow()).ToString(CultureInfo.InvariantCulture);
+        if (Freshness.Matches(context.Request.Headers.IfNoneMatch, entry.ETag))
+        {
+            NotModified(response);
+            return Task.CompletedTask;
+        }
+
+        response.ContentLength = entry.Body.Length;
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : response.Body.WriteAsync(entry.Body, context.RequestAborted).AsTask();
+    }
+
+    private static void NotModified(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status304NotModified;
+        response.ContentLength = null;
+        response.Headers.Remove(HeaderNames.ContentType);
+    }
+
+    /// <summary>Fresh, and young enough to be sure no other gateway's purge was missed.</summary>
+    private bool Servable(CachedResponse entry)
+    {
+        var now = time.GetUtcNow();
+        return now < entry.FreshUntil && (channel.Connected || now - entry.Stored <= _options.MaxAgeWhilePurgeChannelDown);
+    }
+
+    /// <summary>
+    /// A write empties this cache and tells the other gateways before its response starts. Only a 4xx is known to
+    /// have changed nothing; a 5xx or a timeout may have committed, so it purges too.
+    /// </summary>
+    private async Task WriteAsync(HttpContext context)
+    {
+        var purged = 0;
+        async Task PurgeOnceAsync()
+        {
+            if (Interlocked.Exchange(ref purged, 1) == 0)
+            {
+                store.Purge("local");
+                await channel.PublishAsync();
+            }
+        }
+
+        var response = context.Response;
+        response.OnStarting(() => ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync());
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (!response.HasStarted || !ChangedNothing(response.StatusCode))
+            {
+                await PurgeOnceAsync();
+            }
+        }
+    }
+
+    private static bool ChangedNothing(int status) => status is >= 400 and < 500;
+
+    private bool Caches(string route, PathString path) =>
+        _options.Routes.Any(r => r.StartsWith('/') ? path.StartsWithSegments(r, StringComparison.OrdinalIgnoreCase) : string.Equals(r, route, StringComparison.Ordinal));
+
+    private bool Purges(PathString path) =>
+        !_options.NonPurgingWritePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+}

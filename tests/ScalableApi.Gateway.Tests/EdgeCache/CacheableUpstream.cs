@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace ScalableApi.Gateway.Tests.EdgeCache;
+
+/// <summary>
+/// A real upstream (Kestrel on loopback) for <c>/api/products/cached/{id}</c>: answers the current value of the
+/// product with the Cache-Control it is told to send, an ETag of the value, and can be made slow or failing.
+/// A PUT replaces the value, as the catalog does.
+/// </summary>
+internal sealed class CacheableUpstream : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _values = [];
+
+    private CacheableUpstream(UpstreamServer server) => Server = server;
+
+    public UpstreamServer Server { get; }
+
+    /// <summary>API requests received, the number the cache is there to keep down.</summary>
+    public int Requests => Server.Requests;
+
+    public string CacheControl { get; set; } = "public, max-age=30, stale-while-revalidate=60";
+
+    /// <summary>How long each GET takes (a miss in flight while a write commits, 100 misses at once).</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>When set, GETs answer 503 (every replica down behind it).</summary>
+    public bool Failing { get; set; }
+
+    public int BodyPadding { get; set; }
+
+    public static async Task<CacheableUpstream> StartAsync()
+    {
+        CacheableUpstream? upstream = null;
+        var server = await UpstreamServer.StartAsync("catalog", app =>
+        {
+            app.MapGet("/api/products/cached/{id}", async (string id, HttpContext context) =>
+            {
+                await upstream!.AnswerAsync(id, context);
+            });
+            app.MapPut("/api/products/cached/{id}", async (string id, HttpRequest request) =>
+            {
+                var value = await new StreamReader(request.Body).ReadToEndAsync();
+                lock (upstream!._values)
+                {
+                    upstream._values[id] = value;
+                }
+
+                return Results.Text(value);
+            });
+        });
+        upstream = new CacheableUpstream(server);
+        return upstream;
+    }
+
+    public string Value(string id)
+    {
+        lock (_values)
+        {
+            return _values.TryGetValue(id, out var value) ? value : $"v0-{id}";
+        }
+    }
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    private async Task AnswerAsync(string id, HttpContext context)
+    {
+        // Read before the delay, as a database read would: a write landing during the delay is not in this answer.
+        var value = Value(id) + new string('.', BodyPadding);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
+        }
+
+        if (Failing)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        context.Response.Headers.CacheControl = CacheControl;
+        context.Response.Headers.Vary = "Authorization";
+        context.Response.Headers.ETag = $"\"{value.GetHashCode(StringComparison.Ordinal):x}\"";
+        context.Response.Headers["Surrogate-Key"] = $"product:{id} products";
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(value);
+    }
+}

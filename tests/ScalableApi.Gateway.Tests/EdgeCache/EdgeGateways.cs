@@ -1,0 +1,20 @@
+namespace ScalableApi.Gateway.Tests.EdgeCache;
+
+/// <summary>A gateway with its catalog cluster on one upstream and the edge cache as configured by default.</summary>
+internal static class EdgeGateways
+{
+    public static GatewayFactory Create(string catalogAddress, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:catalog:LoadBalancingPolicy"] = "RoundRobin",
+            ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = catalogAddress,
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new GatewayFactory(settings, services);
+    }
+}
