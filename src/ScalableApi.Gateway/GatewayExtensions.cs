@@ -1,9 +1,11 @@
 using ScalableApi.Gateway.Aggregation;
+using ScalableApi.Gateway.ApiReference;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.Edge;
 using ScalableApi.Gateway.Health;
 using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
+using ScalableApi.Gateway.Pages;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
 using ScalableApi.Gateway.Routing;
@@ -27,7 +29,9 @@ public static class GatewayExtensions
         .AddGatewayEdge()
         .AddGatewayRateLimiting()
         .AddGatewayAggregation()
-        .AddGatewayMetrics();
+        .AddGatewayMetrics()
+        .AddGatewayPageSecurityHeaders()
+        .AddGatewayApiReference();
 
     public static WebApplication MapGateway(this WebApplication app)
     {
@@ -35,6 +39,7 @@ public static class GatewayExtensions
             .UseGatewayEdge()
             .UseGatewayMetrics()
             .MapGatewayAggregation();
+        app.MapGatewayApiReference();
         app.MapReverseProxy(static pipeline => pipeline
                 .UseGatewayResilience()
                 .UseUpstreamMetrics()
