@@ -1,5 +1,6 @@
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.ApiReference;
+using ScalableApi.Gateway.Dashboard;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.Edge;
 using ScalableApi.Gateway.Health;
@@ -31,7 +32,8 @@ public static class GatewayExtensions
         .AddGatewayAggregation()
         .AddGatewayMetrics()
         .AddGatewayPageSecurityHeaders()
-        .AddGatewayApiReference();
+        .AddGatewayApiReference()
+        .AddGatewayDashboard();
 
     public static WebApplication MapGateway(this WebApplication app)
     {
@@ -39,7 +41,8 @@ public static class GatewayExtensions
             .UseGatewayEdge()
             .UseGatewayMetrics()
             .MapGatewayAggregation();
-        app.MapGatewayApiReference();
+        app.MapGatewayApiReference()
+            .MapGatewayDashboard();
         app.MapReverseProxy(static pipeline => pipeline
                 .UseGatewayResilience()
                 .UseUpstreamMetrics()
