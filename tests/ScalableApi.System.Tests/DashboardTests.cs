@@ -29,7 +29,8 @@ public sealed class DashboardTests(SystemTopology topology)
         using var stream = await _client.SendAsync(HttpMethod.Get, "/dashboard/stream");
         await stream.ExpectProblemAsync(HttpStatusCode.Unauthorized);
         using var session = await _client.SendAsync(HttpMethod.Get, "/dashboard/session");
-        await session.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        await session.ExpectAsync(HttpStatusCode.OK);
+        Assert.False((await session.JsonAsync()).GetProperty("signedIn").GetBoolean());
         using var start = await _client.SendAsync(HttpMethod.Post, "/dashboard/session");
         await start.ExpectProblemAsync(HttpStatusCode.Unauthorized);
     }
@@ -66,6 +67,7 @@ public sealed class DashboardTests(SystemTopology topology)
 
         using var session = await _client.SendAsync(HttpMethod.Get, "/dashboard/session", headers: h => h.Add("Cookie", cookie));
         await session.ExpectAsync(HttpStatusCode.OK);
+        Assert.True((await session.JsonAsync()).GetProperty("signedIn").GetBoolean());
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/stream");
         request.Headers.Add("Cookie", cookie);

@@ -11,7 +11,10 @@ public sealed class ApiReferenceOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 to 1 hour")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest the gateway waits for one service's <c>/openapi/v1.json</c>; a service that misses it is left out (and not cached).</summary>
+    /// <summary>
+    /// Longest the gateway waits for one service's <c>/openapi/v1.json</c> (a just-started replica takes seconds to
+    /// generate its first one); one that misses it is taken from its last good document, or left out.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "must be from 50 ms to 1 minute")]
-    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

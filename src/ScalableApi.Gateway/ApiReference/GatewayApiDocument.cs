@@ -10,7 +10,9 @@ namespace ScalableApi.Gateway.ApiReference;
 /// The merged OpenAPI document: each cluster's <c>/openapi/v1.json</c> fetched through the proxy's own health state and
 /// balancing (one healthy replica per cluster; every replica of a service serves the same document), plus the gateway's
 /// own endpoints, merged by <see cref="ApiDocumentMerger"/> and kept for <see cref="ApiReferenceOptions.CacheDuration"/>.
-/// A document missing a service (none healthy, or too slow) is served but not kept, so the next request tries again.
+/// A service that does not answer in time (none healthy; or a cold replica, whose first document takes seconds to
+/// generate) is taken from its last good document when there is one; a merge missing a service is served but not
+/// kept, so the next request asks again.
 /// </summary>
 internal sealed partial class GatewayApiDocument(
     UpstreamClient upstream,
@@ -24,6 +26,7 @@ internal sealed partial class GatewayApiDocument(
     private const string ServicePath = "/openapi/v1.json";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, SourceDocument> _lastGood = new(StringComparer.Ordinal);
     private Cached? _cached;
 
     public async Task<string> GetAsync(HttpContext context, CancellationToken cancellationToken)
@@ -44,11 +47,24 @@ internal sealed partial class GatewayApiDocument(
 
             var clusters = routeTable.Clusters();
             var fetched = await Task.WhenAll(clusters.Select(c => FetchAsync(context, c, cancellationToken)));
+            var complete = fetched.All(f => f is not null);
+            for (var i = 0; i < clusters.Count; i++)
+            {
+                if (fetched[i] is { } good)
+                {
+                    _lastGood[clusters[i]] = good;
+                }
+                else
+                {
+                    fetched[i] = _lastGood.GetValueOrDefault(clusters[i]);
+                }
+            }
+
             var own = JsonNode.Parse(await (await ownDocument.GetOpenApiDocumentAsync(cancellationToken))
                 .SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken))!.AsObject();
             List<SourceDocument> sources = [new("gateway", null, own), .. fetched.OfType<SourceDocument>()];
             var json = ApiDocumentMerger.Merge(sources, routeTable.Routes(), "ScalableApi").ToJsonString();
-            if (fetched.All(f => f is not null))
+            if (complete)
             {
                 _cached = new Cached(json, time.GetUtcNow() + options.Value.CacheDuration);
             }

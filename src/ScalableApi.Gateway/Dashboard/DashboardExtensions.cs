@@ -45,11 +45,12 @@ internal static class DashboardExtensions
         return app;
     }
 
-    private static Results<Ok<SessionResponse>, ProblemHttpResult> GetSession(DashboardSession session, HttpContext context) =>
-        session.Validate(context) is { } expires ? TypedResults.Ok(new SessionResponse(expires)) : NoSession();
+    /// <summary>Whether this browser has a session: 200 either way, so the page's first look is not an error in its console.</summary>
+    private static Ok<SessionResponse> GetSession(DashboardSession session, HttpContext context) =>
+        TypedResults.Ok(session.Validate(context) is { } expires ? new SessionResponse(true, expires) : new SessionResponse(false, null));
 
     private static Ok<SessionResponse> StartSession(DashboardSession session, HttpContext context) =>
-        TypedResults.Ok(new SessionResponse(session.Issue(context, context.User)));
+        TypedResults.Ok(new SessionResponse(true, session.Issue(context, context.User)));
 
     private static NoContent EndSession(HttpContext context)
     {
@@ -103,5 +104,5 @@ internal static class DashboardExtensions
     private static ProblemHttpResult NoSession() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in as an admin to see the dashboard.");
 
-    internal sealed record SessionResponse(DateTimeOffset ExpiresAt);
+    internal sealed record SessionResponse(bool SignedIn, DateTimeOffset? ExpiresAt);
 }

@@ -21,7 +21,7 @@
 
   async function checkSession() {
     const response = await fetch('/dashboard/session', { credentials: 'same-origin', cache: 'no-store' });
-    if (response.ok) {
+    if (response.ok && (await response.json()).signedIn) {
       show(true);
       connect();
     } else {
@@ -194,7 +194,7 @@
           spanGaps: false,
           value: (u, v) => (v === null || v === undefined ? '–' : v.toFixed(unit === 'ms' ? 2 : 0) + ' ' + s.unit),
         }))],
-        axes: [{ label: 'time (UTC)' }, { label: unit, size: 60 }],
+        axes: [{ label: 'time (browser clock)' }, { label: unit, size: 60 }],
         scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
       }, data, container);
     } else {
