@@ -1,10 +1,13 @@
 using ScalableApi.Gateway.Aggregation;
+using ScalableApi.Gateway.ApiReference;
+using ScalableApi.Gateway.Dashboard;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.Edge;
 using ScalableApi.Gateway.EdgeCache;
 using ScalableApi.Gateway.Health;
 using ScalableApi.Gateway.LoadBalancing;
 using ScalableApi.Gateway.Observability;
+using ScalableApi.Gateway.Pages;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
 using ScalableApi.Gateway.Routing;
@@ -29,7 +32,10 @@ public static class GatewayExtensions
         .AddEdgeCache()
         .AddGatewayRateLimiting()
         .AddGatewayAggregation()
-        .AddGatewayMetrics();
+        .AddGatewayMetrics()
+        .AddGatewayPageSecurityHeaders()
+        .AddGatewayApiReference()
+        .AddGatewayDashboard();
 
     public static WebApplication MapGateway(this WebApplication app)
     {
@@ -38,6 +44,8 @@ public static class GatewayExtensions
             .UseEdgeCache()
             .UseGatewayMetrics()
             .MapGatewayAggregation();
+        app.MapGatewayApiReference()
+            .MapGatewayDashboard();
         app.MapReverseProxy(static pipeline => pipeline
                 .UseGatewayResilience()
                 .UseUpstreamMetrics()

@@ -22,7 +22,8 @@ public static class ImportsApi
         var options = app.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value;
         app.MapPost("/api/products/import", ImportProducts)
             .WithTags("Products")
-            .WithName("ImportProducts")
+            .WithName("ImportProducts").WithSummary("Import products from an NDJSON body, processed by the job queue (admin).")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(AuthorizationPolicies.Admin)
             .Accepts<string>("application/x-ndjson")
             // Its own body limit (the platform's RequestBodyLimitMiddleware honours it), not the 1 MiB of JSON writes.

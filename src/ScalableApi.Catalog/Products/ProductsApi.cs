@@ -22,14 +22,17 @@ internal static class ProductsApi
             .WithName("ListProducts").WithSummary("A page of products, newest first; optional text search and price range.");
         // Tens of megabytes, written as rows are read: streamed, never held back for a Content-Length.
         api.MapGet("/export", ExportProducts).StreamsResponse()
+            .Produces<Product[]>(StatusCodes.Status200OK, "application/json", ProductExportResult.NdjsonMediaType)
             .WithName("ExportProducts").WithSummary("Every product, streamed as a JSON array or NDJSON (Accept: application/x-ndjson).");
         api.MapGet("/{id:long}", GetProduct).CachePublicly()
             .WithName("GetProduct").WithSummary("One product, with its ETag; 304 on a matching If-None-Match.");
         api.MapPost("/", CreateProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>().Idempotent()
             .WithName("CreateProduct").WithSummary("Create a product (admin).");
         api.MapPut("/{id:long}", ReplaceProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("ReplaceProduct").WithSummary("Replace a product (admin); If-Match makes it conditional.");
         api.MapDelete("/{id:long}", DeleteProduct).RequireAuthorization(AuthorizationPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("DeleteProduct").WithSummary("Delete a product (admin); If-Match makes it conditional.");
         return app;
     }

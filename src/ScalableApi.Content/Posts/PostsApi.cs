@@ -22,6 +22,7 @@ internal static class PostsApi
         posts.MapGet("/{id:long}", GetPost).CachePublicly()
             .WithName("GetPost").WithSummary("One post with its comment count.");
         posts.MapDelete("/{id:long}", DeletePost).RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("DeletePost").WithSummary("Delete a post and its comments (its author or an admin).");
 
         // A user's posts live here, not in the users service: users and content do not share a database.

@@ -13,7 +13,9 @@ public static class UserOverviewApi
 
     public static IEndpointRouteBuilder MapUserOverviewApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/users/{id:long}/overview", GetOverview).WithName("GetUserOverview");
+        app.MapGet("/api/users/{id:long}/overview", GetOverview).WithName("GetUserOverview").WithTags("Users")
+            .WithSummary("A user with their latest posts and comments, fetched from two services in parallel; degraded lists what is missing.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -36,7 +36,10 @@ internal sealed class EdgeCacheMiddleware(
         var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
         if (!read)
         {
+            // Only a write the proxy forwards can change what a service answers; the gateway's own endpoints
+            // (the dashboard's sign-in) change nothing public.
             return HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method) || !Purges(request.Path)
+                || context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null
                 ? next(context)
                 : WriteAsync(context);
         }

@@ -16,9 +16,10 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(AuthorizationPolicies.Admin);
-        api.MapGet("/", ListJobs).WithName("ListJobs");
-        api.MapGet("/{id:long}", GetJob).WithName("GetJob");
-        api.MapPost("/{id:long}/retry", RetryJob).WithName("RetryJob");
+        api.MapGet("/", ListJobs).WithName("ListJobs").WithSummary("A page of jobs, newest first; optional status filter (admin).");
+        api.MapGet("/{id:long}", GetJob).WithName("GetJob").WithSummary("One job: status, progress and its first bad lines (admin).");
+        api.MapPost("/{id:long}/retry", RetryJob).WithName("RetryJob").WithSummary("Queue a failed (dead-lettered) job again (admin).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

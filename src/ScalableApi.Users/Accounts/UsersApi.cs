@@ -26,8 +26,10 @@ internal static class UsersApi
             .WithName("GetUser").WithSummary("A user's public profile.");
         api.MapPatch("/{id:long}", UpdateUser).RequireAuthorization().Validate<UpdateUserRequest>()
             .Accepts<UpdateUserRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("UpdateUser").WithSummary("Change a user (themself or an admin; only an admin changes a role).");
         api.MapDelete("/{id:long}", DeleteUser).RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("DeleteUser").WithSummary("Delete a user (themself or an admin).");
         return app;
     }

@@ -21,10 +21,13 @@ internal static class AuthApi
     {
         var api = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
         api.MapPost("/register", Register).Validate<RegisterRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("Register").WithSummary("Create an account (never an admin unless listed in Users:AdminEmails).");
         api.MapPost("/login", Login).Validate<LoginRequest>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("Login").WithSummary("Exchange e-mail and password for an access token and a refresh token.");
         api.MapPost("/refresh", Refresh).Validate<RefreshRequest>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("Refresh").WithSummary("Spend a refresh token for a new pair; a reused one revokes its whole family.");
         return app;
     }
