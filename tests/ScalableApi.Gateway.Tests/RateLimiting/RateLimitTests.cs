@@ -179,6 +179,22 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_client_that_accepts_only_html_or_xml_still_gets_its_429_as_problem_json()
+    {
+        // The framework's problem writer declines such an Accept and the rejection used to be an empty 500.
+        var gateway = NewGateway(new() { ["Gateway:RateLimits:RegistrationsPerIp"] = "1", ["Gateway:RateLimits:AnonymousPerIp"] = "100" });
+        using var client = Client(gateway);
+        using var created = await client.PostAsJsonAsync("/api/auth/register?source=fuzz", new { email = "html@example.com" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        foreach (var accept in new[] { "text/html", "application/xml" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/register?source=fuzz") { Content = JsonContent.Create(new { email = "again@example.com" }) };
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            await AssertTooManyAsync(await client.SendAsync(request));
+        }
+    }
+
+    [SkippableFact]
     public Task Two_gateway_instances_together_allow_the_limit_not_twice_it() => AssertTwoGatewaysAllowExactlyAsync(Limit);
 
     [SkippableFact]
