@@ -20,7 +20,8 @@ public sealed class DiscoveryTests(SystemTopology topology, ITestOutputHelper ou
         var id = await client.CreateProductAsync(admin);
 
         var third = await topology.StartReplicaAsync(SystemTopology.Catalog, waitUntilRouted: false);
-        var load = new LoadGenerator(client, clients: 2, _ => Path($"/api/products/{id}"));
+        // Each read its own URL, so the edge cache answers none of them and the replicas see the traffic.
+        var load = new LoadGenerator(client, clients: 2, n => Path($"/api/products/{id}?read={n}"));
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
         string? destination = null;
