@@ -16,6 +16,9 @@ public sealed class DiscoveredDestinationsSource : IConfigurationSource
 /// <summary>Holds the discovered destinations as configuration keys; replaced wholesale on each reconcile.</summary>
 public sealed class DiscoveredDestinationsProvider : ConfigurationProvider
 {
+    /// <summary>The destinations now in effect, as configuration keys.</summary>
+    public IReadOnlyDictionary<string, string?> Current => new Dictionary<string, string?>(Data, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Replaces the destinations; reloads configuration only when something changed.</summary>
     public bool Replace(IDictionary<string, string?> destinations)
     {

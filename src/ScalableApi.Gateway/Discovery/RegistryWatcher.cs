@@ -8,7 +8,9 @@ namespace ScalableApi.Gateway.Discovery;
 /// <summary>
 /// Keeps the gateway's destinations equal to the live registrations: reconciles on every announcement
 /// (pub/sub) and on a timer. When the store is unreachable it keeps the last known destinations; health
-/// checks still take dead replicas out.
+/// checks still take dead replicas out. When the connection comes back, the store may have restarted empty: for
+/// <see cref="GatewayDiscoveryOptions.RestoreGrace"/> a reconcile adds replicas but removes none, so the registry
+/// refilling by heartbeats is not an outage of every cluster.
 /// </summary>
 public sealed partial class RegistryWatcher(
     ServiceRegistry registry,
@@ -16,12 +18,19 @@ public sealed partial class RegistryWatcher(
     DiscoveredDestinationsSource destinations,
     IConfiguration configuration,
     IOptions<GatewayDiscoveryOptions> options,
+    TimeProvider time,
     ILogger<RegistryWatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _reconcileSignal = new(0, 1);
+    private DateTimeOffset _restoredAt = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        redis.ConnectionRestored += (_, _) =>
+        {
+            _restoredAt = time.GetUtcNow();
+            Signal();
+        };
         try
         {
             await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(DiscoveryKeys.Channel), (_, _) => Signal());
@@ -65,6 +74,14 @@ public sealed partial class RegistryWatcher(
         {
             LogReconcileFailed(ex);
             return;
+        }
+
+        if (time.GetUtcNow() - _restoredAt < options.Value.RestoreGrace)
+        {
+            foreach (var (key, value) in destinations.Provider.Current)
+            {
+                keys.TryAdd(key, value);
+            }
         }
 
         if (destinations.Provider.Replace(keys))

@@ -11,10 +11,12 @@ namespace ScalableApi.Platform.Discovery;
 /// <summary>
 /// Registers this replica once it listens, renews the registration every heartbeat, and leaves on graceful
 /// stop before the server drains, so gateways stop sending new requests while in-flight ones finish.
-/// A store outage only pauses heartbeats: the loop keeps trying, and the registration is restored on recovery.
+/// A store outage only pauses heartbeats: the loop keeps trying, and the registration is restored on recovery, at
+/// once when the connection comes back (a store that restarted has lost it; gateways hear the announcement).
 /// </summary>
 internal sealed partial class ServiceRegistrar(
     ServiceRegistry registry,
+    StackExchange.Redis.IConnectionMultiplexer redis,
     IServer server,
     IHostApplicationLifetime lifetime,
     DrainState drain,
@@ -46,6 +48,7 @@ internal sealed partial class ServiceRegistrar(
             options.Value.Weight);
         // Leave as soon as draining begins: gateways stop routing here while the server still answers.
         drain.Draining.Register(Leave);
+        redis.ConnectionRestored += (_, _) => _ = ReannounceAsync();
 
         var announced = false;
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
@@ -71,6 +74,24 @@ internal sealed partial class ServiceRegistrar(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task ReannounceAsync()
+    {
+        if (_instance is null || drain.Draining.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await registry.AnnounceAsync(_instance, options.Value.Ttl);
+            LogRegistered(_instance.Service, _instance.Address, _instance.Id);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogHeartbeatFailed(ex); // the next heartbeat tries again
+        }
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)

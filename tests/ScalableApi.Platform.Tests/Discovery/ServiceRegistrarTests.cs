@@ -42,4 +42,31 @@ public sealed class ServiceRegistrarTests
 
         Assert.DoesNotContain(await registry.ListAsync("probe"), i => i.Address == address);
     }
+
+    [Fact]
+    public async Task A_replica_registers_again_as_soon_as_a_store_that_restarted_empty_is_back()
+    {
+        using var redis = TestRedis.StartStoppable(RedisStoreKind.Garnet);
+        var address = $"http://probe-{Guid.NewGuid():N}.test:5000";
+        // A heartbeat far away: only the reconnection can bring the registration back within the test.
+        await using var app = await ProbeApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Discovery:Enabled"] = "true",
+            ["Discovery:Address"] = address,
+            ["Discovery:HeartbeatInterval"] = "00:05:00",
+            ["Discovery:Ttl"] = "00:10:00",
+        });
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            await Eventually.HoldsAsync(async () => (await new ServiceRegistry(connection, TimeProvider.System).ListAsync("probe")).Any(i => i.Address == address), "registered");
+        }
+
+        redis.Stop();
+        redis.Restart();
+
+        await using var fresh = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var registry = new ServiceRegistry(fresh, TimeProvider.System);
+        await Eventually.HoldsAsync(async () => (await registry.ListAsync("probe")).Any(i => i.Address == address), "registered again after the restart");
+    }
 }
