@@ -17,6 +17,10 @@ const string Usage = """
       env     --process users|catalog|content|gateway --gateway URL --data DIR [--redis HOST:PORT] [--postgres SERVER-CS]
               [--raised-rate-limits true] [--environment NAME]
               the topology contract for one process (what the AppHost gives it), as KEY=VALUE lines
+      chaos   --url BASE --tokens FILE --content-db CS --label NAME --out FILE [--seconds N] [--readers N] [--writers N]
+              [--products N] [--fault TEXT] [--fault-at S]
+              steady reads and keyed writes during one fault of bench/chaos; counts failures by kind per second,
+              then reads the content database for lost and duplicated posts
       report  --dir DIR
               reads DIR's raw results (scenarios.jsonl, scaling.jsonl, soak.jsonl, soak-samples.csv, machine.txt,
               settings.txt) and writes results.json, results.md and chart.png there
@@ -46,6 +50,8 @@ try
             return await ScalableApi.Bench.Jobs.JobsBenchmark.RunAsync(options);
         case "env":
             return TopologyEnv.Run(options);
+        case "chaos":
+            return await ScalableApi.Bench.Chaos.ChaosLoad.RunAsync(options);
         case "report":
             return ReportWriter.Run(options.Required("dir"));
         default:
