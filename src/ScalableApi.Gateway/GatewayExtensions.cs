@@ -1,5 +1,6 @@
 using ScalableApi.Gateway.Aggregation;
 using ScalableApi.Gateway.ApiReference;
+using ScalableApi.Gateway.Consistency;
 using ScalableApi.Gateway.Dashboard;
 using ScalableApi.Gateway.Discovery;
 using ScalableApi.Gateway.Edge;
@@ -28,6 +29,7 @@ public static class GatewayExtensions
         .AddGatewayLoadBalancing()
         .AddGatewayPassiveHealth()
         .AddGatewayResilience()
+        .AddGatewayConsistencyTokens()
         .AddGatewayEdge()
         .AddEdgeCache()
         .AddGatewayRateLimiting()

@@ -77,6 +77,12 @@ public static class PlatformExtensions
         app.UseMiddleware<RequestBodyRulesMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Services with a database: a request's consistency token sets its reads' freshness, a write returns one.
+        if (app.Services.GetService<Data.Consistency.ConsistencyClock>() is not null)
+        {
+            app.UseMiddleware<Data.Consistency.ConsistencyTokenMiddleware>();
+        }
+
         app.UseIdempotency();
         return app;
     }

@@ -10,7 +10,8 @@ namespace ScalableApi.Catalog.Products;
 /// <c>product:{id}</c>, without tags: a write replaces its item by key, and a tag would cost a second lookup (the
 /// tag's expiry) on every hit; list pages are keyed by the whole query under the <c>products</c> collection version,
 /// which every write replaces, so one write retires every cached page at once without listing them. Concurrent
-/// misses for one key make one query (FusionCache's single flight). Reads that must be latest do not come here.
+/// misses for one key make one query (FusionCache's single flight). Every read comes here, signed in or not: a read
+/// whose consistency token is newer than the entry reads the database instead (<see cref="ConsistentCaching"/>).
 /// <para>
 /// Writes are immune to standbys behind on replay: an item is never evicted by a write but replaced by what the
 /// primary now holds (the new row, or "not found" after a delete: a tombstone), so the next read has nothing to
@@ -25,20 +26,22 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
 
     public static string ItemKey(long id) => string.Create(CultureInfo.InvariantCulture, $"product:{id}");
 
-    public ValueTask<ProductRow?> GetAsync(long id, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(
+    public ValueTask<ProductRow?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        cache.GetOrCreateConsistentAsync(
             ItemKey(id),
             (store, id),
-            static async (state, ct) => await state.store.GetAsync(state.id, ReadConsistency.Any, ct),
-            cancellationToken: cancellationToken);
+            static async (state, read, ct) => await state.store.GetAsync(state.id, read, ct),
+            consistency,
+            cancellationToken);
 
     /// <summary>A page with its look-ahead row, as <see cref="ProductStore.ListAsync"/> returns it.</summary>
-    public ValueTask<List<ProductRow>> ListAsync(ProductFilter filter, CancellationToken cancellationToken) =>
+    public ValueTask<List<ProductRow>> ListAsync(ProductFilter filter, ReadConsistency consistency, CancellationToken cancellationToken) =>
         versions.GetOrCreateAsync(
             Collection,
             EntryKey(filter),
             (store, filter),
-            static async (state, consistency, ct) => await state.store.ListAsync(state.filter, consistency, ct),
+            static async (state, read, ct) => await state.store.ListAsync(state.filter, read, ct),
+            consistency,
             cancellationToken);
 
     /// <summary>
@@ -47,7 +50,7 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     /// </summary>
     public async Task WrittenAsync(ProductRow row, CancellationToken cancellationToken)
     {
-        await cache.SetAsync(ItemKey(row.Id), row, cancellationToken: cancellationToken);
+        await cache.SetWrittenAsync<ProductRow?>(ItemKey(row.Id), row, cancellationToken);
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 
@@ -57,7 +60,7 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     /// </summary>
     public async Task DeletedAsync(long id, CancellationToken cancellationToken)
     {
-        await cache.SetAsync<ProductRow?>(ItemKey(id), null, cancellationToken: cancellationToken);
+        await cache.SetWrittenAsync<ProductRow?>(ItemKey(id), null, cancellationToken);
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 

@@ -45,18 +45,14 @@ internal static class ProductsApi
             return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
         }
 
-        var rows = services.Consistency == ReadConsistency.Latest
-            ? await services.Store.ListAsync(filter, ReadConsistency.Latest, cancellationToken)
-            : await services.Cache.ListAsync(filter, cancellationToken);
+        var rows = await services.Cache.ListAsync(filter, services.Consistency, cancellationToken);
         return TypedResults.Ok(filter.Page.ToPage(rows, r => r.Id, r => r.ToProduct()));
     }
 
     public static async Task<Results<Ok<Product>, StatusCodeHttpResult, NotFound>> GetProduct(
         long id, [AsParameters] ProductServices services, CancellationToken cancellationToken)
     {
-        var row = services.Consistency == ReadConsistency.Latest
-            ? await services.Store.GetAsync(id, ReadConsistency.Latest, cancellationToken)
-            : await services.Cache.GetAsync(id, cancellationToken);
+        var row = await services.Cache.GetAsync(id, services.Consistency, cancellationToken);
         if (row is null)
         {
             return TypedResults.NotFound();
@@ -136,7 +132,7 @@ internal static class ProductsApi
 /// <summary>What every product handler takes (bound with <c>[AsParameters]</c>, as eShop's CatalogServices).</summary>
 internal sealed record ProductServices(ProductStore Store, ProductCache Cache, DeleteTombstones Tombstones, HttpContext Http)
 {
-    /// <summary>How fresh this request's reads must be (the platform's read-your-writes rule).</summary>
+    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
     public ReadConsistency Consistency => Http.ReadConsistency();
 
     /// <summary>The request's If-Match for product <paramref name="id"/>, or null when it sent none.</summary>

@@ -17,21 +17,23 @@ internal sealed class CommentCache(CollectionVersions versions, CommentStore sto
     public static string AuthorCollection(long userId) => string.Create(CultureInfo.InvariantCulture, $"user:{userId}:comments");
 
     /// <summary>A page of a post's comments with its look-ahead row; null when the post does not exist (cached too: the post's creation changes it).</summary>
-    public async ValueTask<List<Comment>?> ListByPostAsync(long postId, Keyset page, CancellationToken cancellationToken) =>
+    public async ValueTask<List<Comment>?> ListByPostAsync(long postId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
         (await versions.GetOrCreateAsync(
             PostCache.PostCollection(postId),
             "comments:" + page.CacheKey,
             (store, postId, page),
-            static async (state, consistency, ct) => new PostComments(await state.store.ListByPostAsync(state.postId, state.page, consistency, ct)),
+            static async (state, read, ct) => new PostComments(await state.store.ListByPostAsync(state.postId, state.page, read, ct)),
+            consistency,
             cancellationToken)).Rows;
 
     /// <summary>A page of a user's comments with its look-ahead row.</summary>
-    public ValueTask<List<Comment>> ListByAuthorAsync(long userId, Keyset page, CancellationToken cancellationToken) =>
+    public ValueTask<List<Comment>> ListByAuthorAsync(long userId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
         versions.GetOrCreateAsync(
             AuthorCollection(userId),
             "page:" + page.CacheKey,
             (store, userId, page),
-            static async (state, consistency, ct) => await state.store.ListByAuthorAsync(state.userId, state.page, consistency, ct),
+            static async (state, read, ct) => await state.store.ListByAuthorAsync(state.userId, state.page, read, ct),
+            consistency,
             cancellationToken);
 
     /// <summary>A new comment: its post (the count, the pages), the commenter's comments, the post author's posts (counts).</summary>

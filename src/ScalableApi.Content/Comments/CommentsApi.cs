@@ -70,9 +70,7 @@ internal static class CommentsApi
             return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
         }
 
-        var rows = services.Consistency == ReadConsistency.Latest
-            ? await services.Store.ListByPostAsync(postId, keyset, ReadConsistency.Latest, cancellationToken)
-            : await services.Cache.ListByPostAsync(postId, keyset, cancellationToken);
+        var rows = await services.Cache.ListByPostAsync(postId, keyset, services.Consistency, cancellationToken);
         return rows is null ? TypedResults.NotFound() : TypedResults.Ok(keyset.ToPage(rows, c => c.Id));
     }
 
@@ -85,9 +83,7 @@ internal static class CommentsApi
             return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
         }
 
-        var rows = services.Consistency == ReadConsistency.Latest
-            ? await services.Store.ListByAuthorAsync(userId, keyset, ReadConsistency.Latest, cancellationToken)
-            : await services.Cache.ListByAuthorAsync(userId, keyset, cancellationToken);
+        var rows = await services.Cache.ListByAuthorAsync(userId, keyset, services.Consistency, cancellationToken);
         return TypedResults.Ok(keyset.ToPage(rows, c => c.Id));
     }
 }
@@ -97,6 +93,6 @@ internal sealed record CommentServices(CommentStore Store, CommentCache Cache, T
 {
     public ClaimsPrincipal User => Http.User;
 
-    /// <summary>How fresh this request's reads must be (the platform's read-your-writes rule).</summary>
+    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
     public ReadConsistency Consistency => Http.ReadConsistency();
 }

@@ -17,7 +17,8 @@ namespace ScalableApi.Content.Posts;
 /// replaced after the commit, so whatever fills the current version reads every committed write; and fills right
 /// after a write read the primary, so a standby behind on replay cannot put old rows (or a deleted post) back.
 /// </para>
-/// Concurrent misses of one key make one query (single flight). Reads that must be latest do not come here.
+/// Concurrent misses of one key make one query (single flight). Every read comes here, signed in or not: a read whose
+/// consistency token is newer than the entry reads the database instead (<see cref="ConsistentCaching"/>).
 /// </summary>
 internal sealed class PostCache(CollectionVersions versions, PostStore store)
 {
@@ -27,21 +28,23 @@ internal sealed class PostCache(CollectionVersions versions, PostStore store)
     /// <summary>The version of a user's posts.</summary>
     public static string AuthorCollection(long userId) => string.Create(CultureInfo.InvariantCulture, $"user:{userId}:posts");
 
-    public ValueTask<Post?> GetAsync(long id, CancellationToken cancellationToken) =>
+    public ValueTask<Post?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken) =>
         versions.GetOrCreateAsync(
             PostCollection(id),
             "post",
             (store, id),
-            static async (state, consistency, ct) => await state.store.GetAsync(state.id, consistency, ct),
+            static async (state, read, ct) => await state.store.GetAsync(state.id, read, ct),
+            consistency,
             cancellationToken);
 
     /// <summary>A page of a user's posts with its look-ahead row.</summary>
-    public ValueTask<List<Post>> ListByAuthorAsync(long userId, Keyset page, CancellationToken cancellationToken) =>
+    public ValueTask<List<Post>> ListByAuthorAsync(long userId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
         versions.GetOrCreateAsync(
             AuthorCollection(userId),
             "page:" + page.CacheKey,
             (store, userId, page),
-            static async (state, consistency, ct) => await state.store.ListByAuthorAsync(state.userId, state.page, consistency, ct),
+            static async (state, read, ct) => await state.store.ListByAuthorAsync(state.userId, state.page, read, ct),
+            consistency,
             cancellationToken);
 
     /// <summary>A new post: itself (a "no such post" may be cached for its id) and its author's posts.</summary>

@@ -55,9 +55,7 @@ internal static class PostsApi
 
     public static async Task<Results<Ok<Post>, NotFound>> GetPost(long id, [AsParameters] PostServices services, CancellationToken cancellationToken)
     {
-        var post = services.Consistency == ReadConsistency.Latest
-            ? await services.Store.GetAsync(id, ReadConsistency.Latest, cancellationToken)
-            : await services.Cache.GetAsync(id, cancellationToken);
+        var post = await services.Cache.GetAsync(id, services.Consistency, cancellationToken);
         return post is null ? TypedResults.NotFound() : TypedResults.Ok(post);
     }
 
@@ -97,9 +95,7 @@ internal static class PostsApi
             return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
         }
 
-        var rows = services.Consistency == ReadConsistency.Latest
-            ? await services.Store.ListByAuthorAsync(userId, keyset, ReadConsistency.Latest, cancellationToken)
-            : await services.Cache.ListByAuthorAsync(userId, keyset, cancellationToken);
+        var rows = await services.Cache.ListByAuthorAsync(userId, keyset, services.Consistency, cancellationToken);
         return TypedResults.Ok(keyset.ToPage(rows, p => p.Id));
     }
 }
@@ -109,6 +105,6 @@ internal sealed record PostServices(PostStore Store, PostCache Cache, DeleteTomb
 {
     public ClaimsPrincipal User => Http.User;
 
-    /// <summary>How fresh this request's reads must be (the platform's read-your-writes rule).</summary>
+    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
     public ReadConsistency Consistency => Http.ReadConsistency();
 }

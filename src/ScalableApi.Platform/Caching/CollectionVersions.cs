@@ -39,22 +39,27 @@ public sealed class CollectionVersions(HybridCache cache, IOptions<CachingOption
 
     /// <summary>
     /// The entry <paramref name="entry"/> of <paramref name="collection"/> under the collection's current version
-    /// (single flight on a miss). The factory is told how fresh its read must be: <see cref="ReadConsistency.Latest"/>
-    /// right after a write (see <see cref="FillFromPrimary"/>), else <see cref="ReadConsistency.Any"/>.
+    /// (single flight on a miss), unless the request's <paramref name="consistency"/> (a consistency token) is newer
+    /// than the entry (see <see cref="ConsistentCaching"/>). The factory is told how fresh its read must be:
+    /// <see cref="ReadConsistency.Latest"/> right after a write (see <see cref="FillFromPrimary"/>), else
+    /// <see cref="ReadConsistency.Any"/>, or the request's consistency when it bypasses the entry.
     /// </summary>
     public async ValueTask<T> GetOrCreateAsync<TState, T>(
         string collection,
         string entry,
         TState state,
         Func<TState, ReadConsistency, CancellationToken, ValueTask<T>> factory,
+        ReadConsistency consistency,
         CancellationToken cancellationToken)
     {
         var version = await GetAsync(collection, cancellationToken);
-        return await cache.GetOrCreateAsync(
+        return await cache.GetOrCreateConsistentAsync(
             string.Create(CultureInfo.InvariantCulture, $"{collection}:v{version.Version}:{entry}"),
-            (state, factory, consistency: FillFromPrimary(version) ? ReadConsistency.Latest : ReadConsistency.Any),
-            static (s, ct) => s.factory(s.state, s.consistency, ct),
-            cancellationToken: cancellationToken);
+            state,
+            factory,
+            consistency,
+            cancellationToken,
+            fill: FillFromPrimary(version) ? ReadConsistency.Latest : ReadConsistency.Any);
     }
 
     /// <summary>Whether a page of this version should be filled from the primary rather than a standby.</summary>

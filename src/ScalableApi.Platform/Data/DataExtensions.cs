@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScalableApi.Platform.Data.Consistency;
 using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Data;
@@ -33,9 +34,14 @@ public static class DataExtensions
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             return string.Equals(options.Provider, "postgres", StringComparison.OrdinalIgnoreCase)
-                ? new PostgresDatabase(options, sp.GetRequiredService<DatabaseMetrics>())
-                : new SqliteDatabase(options);
+                ? new PostgresDatabase(
+                    options,
+                    sp.GetRequiredService<DatabaseMetrics>(),
+                    sp.GetRequiredService<ConsistencyClock>(),
+                    new StandbyReplay(options.ReplayCheckMilliseconds, sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()))
+                : new SqliteDatabase(options, sp.GetRequiredService<ConsistencyClock>());
         });
+        builder.Services.AddSingleton<ConsistencyClock>();
         builder.Services.AddSingleton<DatabaseMetrics>();
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton(new MigrationSet(migrationsAssembly));

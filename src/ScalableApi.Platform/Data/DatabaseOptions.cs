@@ -50,6 +50,13 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(1, 3600, ErrorMessage = "must be from 1 to 3600 seconds")]
     public int CommandTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// PostgreSQL: milliseconds a standby's replay position, once asked, answers consistency-token checks before it is
+    /// asked again (a read whose token the cached position already reaches never asks).
+    /// </summary>
+    [Range(0, 10_000, ErrorMessage = "must be from 0 to 10000 ms")]
+    public int ReplayCheckMilliseconds { get; set; } = 5;
+
     /// <summary>SQLite: milliseconds a writer waits for the database lock before SQLITE_BUSY.</summary>
     [Range(0, 600_000, ErrorMessage = "must be from 0 to 600000 ms")]
     public int BusyTimeoutMilliseconds { get; set; } = 5000;

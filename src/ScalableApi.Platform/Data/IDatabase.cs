@@ -16,9 +16,19 @@ public interface IDatabase
     /// <summary>An open connection for reads that tolerate replica lag.</summary>
     ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>A connection for a read of <paramref name="consistency"/>: the primary for latest, else a standby if there is one.</summary>
+    /// <summary>
+    /// A connection for a read of <paramref name="consistency"/>: the primary for latest; for a read at least at a
+    /// position, a standby that has replayed it, else the primary; else a standby if there is one. Inside a
+    /// <see cref="Consistency.ReadPositions"/> scope (a cache fill) it reports the position the read is current to.
+    /// </summary>
     ValueTask<DbConnection> OpenReadAsync(ReadConsistency consistency, CancellationToken cancellationToken) =>
         consistency == ReadConsistency.Latest ? OpenWriteAsync(cancellationToken) : OpenReadAsync(cancellationToken);
+
+    /// <summary>
+    /// A position at or after every write committed so far (PostgreSQL: the WAL insert position; SQLite: the next value
+    /// of a version the database keeps): a write's consistency token, taken after its commit.
+    /// </summary>
+    Task<long> CommitPositionAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="read"/> on a connection for <paramref name="consistency"/>. PostgreSQL: when a standby took

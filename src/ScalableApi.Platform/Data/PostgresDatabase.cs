@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Npgsql;
+using ScalableApi.Platform.Data.Consistency;
 
 namespace ScalableApi.Platform.Data;
 
@@ -13,12 +14,18 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     private readonly NpgsqlDataSource _primary;
     private readonly NpgsqlDataSource _reader;
 
+    internal const string CommitPositionSql = "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
+
     private readonly DatabaseMetrics? _metrics;
+    private readonly ConsistencyClock _clock;
+    private readonly StandbyReplay _replay;
     private readonly bool _multiHost;
 
-    public PostgresDatabase(DatabaseOptions options, DatabaseMetrics? metrics = null)
+    public PostgresDatabase(DatabaseOptions options, DatabaseMetrics? metrics = null, ConsistencyClock? clock = null, StandbyReplay? replay = null)
     {
         _metrics = metrics;
+        _clock = clock ?? new ConsistencyClock();
+        _replay = replay ?? new StandbyReplay(options.ReplayCheckMilliseconds, meterFactory: null);
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         var cs = builder.ConnectionStringBuilder;
         cs.MaxPoolSize = options.MaxPoolSize;
@@ -53,15 +60,69 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Latest: the primary. Otherwise a standby if one answers; a read at least at a position keeps it only if its
+    /// replay has reached the position (<see cref="StandbyReplay"/>), else takes the primary (<c>token_ahead</c>). Inside
+    /// a cache fill the read reports what it is current to: the standby's replay position, or for the primary the
+    /// position this process knew committed before the read began.
+    /// </summary>
     public async ValueTask<DbConnection> OpenReadAsync(ReadConsistency consistency, CancellationToken cancellationToken)
     {
-        if (consistency != ReadConsistency.Latest)
+        var known = _clock.Known;
+        if (consistency.IsLatest)
         {
-            return await OpenReadAsync(cancellationToken);
+            return await OpenPrimaryAsync(known, DatabaseMetrics.Latest, cancellationToken);
         }
 
+        var connection = (NpgsqlConnection)await _reader.OpenConnectionAsync(cancellationToken);
+        if (!IsStandby(connection))
+        {
+            _metrics?.Read(onStandby: false, _multiHost ? DatabaseMetrics.StandbyUnavailable : DatabaseMetrics.NoStandby);
+            ReadPositions.Record(known);
+            return connection;
+        }
+
+        if (consistency.MinPosition == 0 && !ReadPositions.Active)
+        {
+            _metrics?.Read(onStandby: true, DatabaseMetrics.Standby);
+            return connection;
+        }
+
+        long replayed;
+        try
+        {
+            // A fill (no token) wants a recent position to claim; a token wants one that reaches it.
+            replayed = await _replay.PositionAsync(connection, consistency.MinPosition == 0 ? long.MaxValue : consistency.MinPosition, cancellationToken);
+        }
+        catch (Exception e) when (DbErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync();
+            return await OpenPrimaryAsync(known, DatabaseMetrics.StandbyFailed, cancellationToken);
+        }
+
+        if (replayed >= consistency.MinPosition)
+        {
+            _metrics?.Read(onStandby: true, DatabaseMetrics.Standby);
+            ReadPositions.Record(replayed);
+            return connection;
+        }
+
+        await connection.DisposeAsync();
+        return await OpenPrimaryAsync(known, DatabaseMetrics.TokenAhead, cancellationToken);
+    }
+
+    public async Task<long> CommitPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _primary.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(CommitPositionSql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async ValueTask<DbConnection> OpenPrimaryAsync(long known, string reason, CancellationToken cancellationToken)
+    {
         var connection = await _primary.OpenConnectionAsync(cancellationToken);
-        _metrics?.Read(onStandby: false, DatabaseMetrics.Latest);
+        _metrics?.Read(onStandby: false, reason);
+        ReadPositions.Record(known);
         return connection;
     }
 
@@ -82,8 +143,7 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
             }
         }
 
-        await using var primary = await _primary.OpenConnectionAsync(cancellationToken);
-        _metrics?.Read(onStandby: false, DatabaseMetrics.StandbyFailed);
+        await using var primary = await OpenPrimaryAsync(_clock.Known, DatabaseMetrics.StandbyFailed, cancellationToken);
         return await read(primary);
     }
 

@@ -8,9 +8,10 @@ namespace ScalableApi.Platform.Http;
 
 /// <summary>
 /// Cache-Control for public reads, so a CDN in front of the gateway can absorb read traffic: 30 s fresh, then
-/// served stale for up to 60 s while it revalidates (cheap with ETags). A read that must be
-/// <see cref="ReadConsistency.Latest"/> (a signed-in caller's) gets <c>private, no-store</c> instead: it promises
-/// read-your-writes, which no shared cache can keep.
+/// served stale for up to 60 s while it revalidates (cheap with ETags). A signed-in caller's read, or one carrying a
+/// consistency token, gets <c>private, no-store</c> instead: a shared cache keyed by the caller (Vary: Authorization)
+/// would answer their next read with this copy for 30 s, past their own writes, which only the database routing (by
+/// token, see <see cref="ReadConsistency"/>) keeps read-your-writes.
 /// </summary>
 public static class PublicCaching
 {
@@ -25,7 +26,8 @@ public static class PublicCaching
     public static void Apply(HttpContext context)
     {
         var response = context.Response;
-        response.Headers[HeaderNames.CacheControl] = context.ReadConsistency() == ReadConsistency.Latest ? PrivateCacheControl : CacheControl;
+        var personal = context.User.Identity?.IsAuthenticated == true || context.ReadConsistency().MinPosition > 0;
+        response.Headers[HeaderNames.CacheControl] = personal ? PrivateCacheControl : CacheControl;
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
+using ScalableApi.Platform.Caching;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Users.Accounts;
@@ -14,14 +15,16 @@ internal sealed class UserCache(HybridCache cache, UserStore store)
 {
     public static string UserKey(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
 
-    public ValueTask<PublicUserResponse?> GetPublicAsync(long id, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(
+    /// <summary>The public profile; past the cache when the request's consistency token is newer than the entry.</summary>
+    public ValueTask<PublicUserResponse?> GetPublicAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        cache.GetOrCreateConsistentAsync(
             UserKey(id),
             (store, id),
-            static async (state, ct) => await state.store.FindAsync(state.id, ReadConsistency.Any, ct) is { } user ? PublicUserResponse.From(user) : null,
-            cancellationToken: cancellationToken);
+            static async (state, read, ct) => await state.store.FindAsync(state.id, read, ct) is { } user ? PublicUserResponse.From(user) : null,
+            consistency,
+            cancellationToken);
 
     /// <summary>After any write of user <paramref name="id"/>: <paramref name="user"/> as it now is, or null when deleted.</summary>
     public ValueTask ChangedAsync(long id, User? user, CancellationToken cancellationToken) =>
-        cache.SetAsync(UserKey(id), user is null ? null : PublicUserResponse.From(user), cancellationToken: cancellationToken);
+        cache.SetWrittenAsync(UserKey(id), user is null ? null : PublicUserResponse.From(user), cancellationToken);
 }

@@ -34,17 +34,27 @@ internal static class UsersApi
         return app;
     }
 
-    /// <summary>401 also when the account was deleted after the token was issued: the token names nobody any more.</summary>
+    /// <summary>
+    /// 401 also when the account was deleted after the token was issued: the token names nobody any more. Read at the
+    /// request's consistency (a standby, unless its token is ahead of it); "no such user" is confirmed on the primary,
+    /// since a standby may not have replayed a registration the caller's sign-in (a write without their token) followed.
+    /// </summary>
     public static async Task<Results<Ok<UserResponse>, UnauthorizedHttpResult>> GetProfile(
         [AsParameters] UserServices services, CancellationToken cancellationToken)
     {
-        var user = services.User.GetUserId() is { } id ? await services.Store.FindAsync(id, ReadConsistency.Latest, cancellationToken) : null;
+        if (services.User.GetUserId() is not { } id)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var user = await services.Store.FindAsync(id, services.Http.ReadConsistency(), cancellationToken)
+            ?? await services.Store.FindAsync(id, ReadConsistency.Latest, cancellationToken);
         return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
     }
 
     public static async Task<Results<Ok<PublicUserResponse>, NotFound>> GetUser(
         long id, [AsParameters] UserServices services, CancellationToken cancellationToken) =>
-        await services.Cache.GetPublicAsync(id, cancellationToken) is { } profile ? TypedResults.Ok(profile) : TypedResults.NotFound();
+        await services.Cache.GetPublicAsync(id, services.Http.ReadConsistency(), cancellationToken) is { } profile ? TypedResults.Ok(profile) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateUser(
         long id, UpdateUserRequest request, PasswordService passwords, [AsParameters] UserServices services, CancellationToken cancellationToken)

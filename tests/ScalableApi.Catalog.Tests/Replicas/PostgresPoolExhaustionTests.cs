@@ -45,7 +45,8 @@ public sealed class PostgresPoolExhaustionTests : IClassFixture<PostgresPoolExha
             // Far above the connection timeout: a request waiting for a connection for ever fails here.
             admin.Timeout = TimeSpan.FromSeconds(30);
 
-            using (var read = await admin.GetAsync($"/api/products/{created.Id}"))
+            // A page no one has cached: the read needs a connection (the product itself is cached by its creation).
+            using (var read = await admin.GetAsync($"/api/products?q={CatalogClient.UniqueMarker()}"))
             {
                 await ProblemAssert.IsProblemAsync(read, HttpStatusCode.ServiceUnavailable);
                 Assert.NotNull(read.Headers.RetryAfter);

@@ -3,15 +3,16 @@ using ScalableApi.Catalog.Tests.Support;
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>
-/// <c>db_reads_total{target,reason}</c> on a real primary + standby: anonymous reads count on the standby, signed-in
-/// reads on the primary as latest (none falls back once the standby is up), and with the standby down the fallback shows as <c>standby_unavailable</c>.
+/// <c>db_reads_total{target,reason}</c> on a real primary + standby: reads without a token, and reads whose token the
+/// standby has replayed, count on the standby (none falls back once the standby is up), and with the standby down the
+/// fallback shows as <c>standby_unavailable</c>; each standby's replay lag is a gauge.
 /// </summary>
 [Collection(TestStandby.Collection)]
 [Trait("Category", "PostgresStandby")]
 public sealed class PostgresStandbyMetricsTests : IClassFixture<StandbyFixture>, IClassFixture<StandbyDownFixture>
 {
     private const string StandbyReads = "db_reads_total{reason=\"standby\",target=\"standby\"}";
-    private const string LatestReads = "db_reads_total{reason=\"latest\",target=\"primary\"}";
+    private const string TokenAheadReads = "db_reads_total{reason=\"token_ahead\",target=\"primary\"}";
     private const string FallbackReads = "db_reads_total{reason=\"standby_unavailable\",target=\"primary\"}";
 
     private readonly StandbyFixture _replicated;
@@ -29,9 +30,15 @@ public sealed class PostgresStandbyMetricsTests : IClassFixture<StandbyFixture>,
     {
         var marker = CatalogClient.UniqueMarker();
         var (created, _) = await _replicated.CreateAsync(name: marker);
-        await _replicated.StandbyServesReadsAsync();
         using var anonymous = _replicated.CreateClient();
         using var admin = _replicated.CreateClient(_replicated.Tokens.Admin());
+        string token;
+        using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body(marker)))
+        {
+            token = Assert.Single(put.Headers.GetValues("Consistency-Token"));
+        }
+
+        await _replicated.StandbyServesReadsAsync();
         var before = await anonymous.GetStringAsync("/metrics");
 
         for (var limit = 1; limit <= 5; limit++)
@@ -39,15 +46,19 @@ public sealed class PostgresStandbyMetricsTests : IClassFixture<StandbyFixture>,
             await anonymous.PageAsync($"/api/products?q={marker}&limit={limit}");
         }
 
-        using (var own = await admin.GetAsync($"/api/products/{created.Id}"))
+        // Its token replayed (the standby caught up above), the writer's own read is the standby's too.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products?q={marker}&limit=6"))
         {
+            request.Headers.Add("Consistency-Token", token);
+            using var own = await admin.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         }
 
         var after = await anonymous.GetStringAsync("/metrics");
-        Assert.True(PrometheusText.Value(after, StandbyReads) >= PrometheusText.Value(before, StandbyReads) + 5, after);
-        Assert.True(PrometheusText.Value(after, LatestReads) >= PrometheusText.Value(before, LatestReads) + 1, after);
+        Assert.True(PrometheusText.Value(after, StandbyReads) >= PrometheusText.Value(before, StandbyReads) + 6, after);
+        Assert.Equal(PrometheusText.Value(before, TokenAheadReads), PrometheusText.Value(after, TokenAheadReads));
         Assert.Equal(PrometheusText.Value(before, FallbackReads), PrometheusText.Value(after, FallbackReads));
+        Assert.Contains("db_standby_replay_lag_seconds{standby=\"", after, StringComparison.Ordinal);
     }
 
     [SkippableFact]

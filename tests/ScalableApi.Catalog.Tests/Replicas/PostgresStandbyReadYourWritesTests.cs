@@ -1,17 +1,21 @@
 using ScalableApi.Catalog.Products;
 using ScalableApi.Catalog.Tests.Support;
+using ScalableApi.Contracts;
 
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>
-/// The catalog service on <c>Host=primary,standby</c> with the standby's replay paused: the writer (signed in) reads
-/// their own write every time, because signed-in reads go to the primary; an anonymous page, filled from the standby,
-/// shows the old value until replay resumes.
+/// The catalog service on <c>Host=primary,standby</c> with the standby's replay paused: the writer, sending the
+/// <c>Consistency-Token</c> its write returned, reads their own write every time (the standby has not replayed the
+/// token, so the primary answers: <c>token_ahead</c>); reads without a token, the writer's own included, are the
+/// standby's and show the old value until replay resumes.
 /// </summary>
 [Collection(TestStandby.Collection)]
 [Trait("Category", "PostgresStandby")]
 public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFixture>
 {
+    private const string TokenAheadReads = "db_reads_total{reason=\"token_ahead\",target=\"primary\"}";
+
     private readonly StandbyFixture _factory;
 
     public PostgresStandbyReadYourWritesTests(StandbyFixture factory)
@@ -21,43 +25,50 @@ public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFi
     }
 
     [SkippableFact]
-    public async Task With_replay_paused_the_writer_sees_the_write_and_anonymous_readers_the_old_value_until_replay_resumes()
+    public async Task With_replay_paused_the_writers_token_shows_the_write_and_reads_without_it_the_old_value_until_replay_resumes()
     {
         var marker = CatalogClient.UniqueMarker();
         var (created, _) = await _factory.CreateAsync(name: $"{marker} old");
         await _factory.StandbyServesReadsAsync();
         using var writer = _factory.CreateClient(_factory.Tokens.Admin());
         using var anonymous = _factory.CreateClient();
+        var before = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), TokenAheadReads);
 
         await TestStandby.ExecuteOnStandbyAsync("SELECT pg_wal_replay_pause()");
         try
         {
+            string token;
             using (var put = await writer.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body($"{marker} new")))
             {
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+                token = Assert.Single(put.Headers.GetValues("Consistency-Token"));
             }
 
             for (var i = 0; i < 100; i++)
             {
-                var own = await writer.GetFromJsonAsync<Product>($"/api/products/{created.Id}");
-                Assert.Equal($"{marker} new", own!.Name);
-                var ownPage = await writer.PageAsync($"/api/products?q={marker}");
+                Assert.Equal($"{marker} new", (await GetAsync<Product>(writer, $"/api/products/{created.Id}", token)).Name);
+                var ownPage = await GetAsync<Page<Product>>(writer, $"/api/products?q={marker}&limit={1 + (i % 20)}", token);
                 Assert.Equal($"{marker} new", Assert.Single(ownPage.Items).Name);
             }
 
-            // Each limit is a page no one has cached yet: it is filled from the standby, which has not replayed the write.
-            for (var limit = 1; limit <= 10; limit++)
+            // Each limit is a page no one has cached yet: it is filled from the standby, which has not replayed the
+            // write; signed in or not makes no difference without the token.
+            for (var limit = 21; limit <= 30; limit++)
             {
-                var page = await anonymous.PageAsync($"/api/products?q={marker}&limit={limit}");
+                var client = limit % 2 == 0 ? anonymous : writer;
+                var page = await client.PageAsync($"/api/products?q={marker}&limit={limit}");
                 Assert.Equal($"{marker} old", Assert.Single(page.Items).Name);
             }
+
+            var after = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), TokenAheadReads);
+            Assert.True(after >= before + 100, $"token_ahead {before} -> {after}");
         }
         finally
         {
             await TestStandby.ExecuteOnStandbyAsync("SELECT pg_wal_replay_resume()");
         }
 
-        var fresh = 10;
+        var fresh = 30;
         await Eventually.HoldsAsync(
             async () =>
             {
@@ -65,5 +76,14 @@ public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFi
                 return Assert.Single(page.Items).Name == $"{marker} new";
             },
             "an anonymous page filled after replay resumed shows the write");
+    }
+
+    private static async Task<T> GetAsync<T>(HttpClient client, string url, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Consistency-Token", token);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 }

@@ -1,3 +1,4 @@
+using ScalableApi.Platform.Caching;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 using ZiggyCreatures.Caching.Fusion;
@@ -88,9 +89,9 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     private static async Task StaleMemoryCopyAsync(CachedUsers replica, long id, string name)
     {
         var cache = replica.Services.GetRequiredService<IFusionCache>();
-        await cache.SetAsync<PublicUserResponse?>(
+        await cache.SetAsync(
             UserCache.UserKey(id),
-            new PublicUserResponse(id, name, DateTime.UnixEpoch),
+            new Positioned<PublicUserResponse?>(new PublicUserResponse(id, name, DateTime.UnixEpoch), 0),
             new FusionCacheEntryOptions { Duration = TimeSpan.FromMinutes(5), SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true });
     }
 
