@@ -20,12 +20,14 @@ internal static class SecurityExtensions
     public static WebApplicationBuilder AddPlatformAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<AuthOptions>(builder.Configuration, AuthOptions.SectionName);
-        builder.Services.AddHttpClient(JwksSigningKeySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
-        builder.Services.TryAddSingleton<ISigningKeySource>(sp => new JwksSigningKeySource(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(JwksSigningKeySource.HttpClientName),
-            sp.GetRequiredService<IOptions<AuthOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JwksSigningKeySource>>()));
+        // A redirect from the JWKS URL is not followed: the keys come from the configured issuer or not at all.
+        builder.Services.AddHttpClient(JwksSigningKeySource.HttpClientName, c =>
+            {
+                c.Timeout = JwksSigningKeySource.FetchTimeout;
+                c.MaxResponseContentBufferSize = JwksSigningKeySource.MaxResponseBytes;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        builder.Services.TryAddSingleton<ISigningKeySource>(CreateJwksSource);
 
         builder.Services.AddValidatedOptions<RevocationOptions>(builder.Configuration, RevocationOptions.SectionName);
         if (builder.Configuration.GetRedisConnectionString() is not null)
@@ -74,6 +76,13 @@ internal static class SecurityExtensions
             .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return builder;
     }
+
+    /// <summary>The services' key source on the named <c>jwks</c> client (tests put it back where they stubbed keys).</summary>
+    internal static JwksSigningKeySource CreateJwksSource(IServiceProvider services) => new(
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(JwksSigningKeySource.HttpClientName),
+        services.GetRequiredService<IOptions<AuthOptions>>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JwksSigningKeySource>>());
 
     private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew) =>
         expires is { } expiry && expiry.ToUniversalTime() > now - skew
