@@ -8,7 +8,7 @@ builder.AddGateway();
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UsePlatform();
-app.MapPlatformEndpoints();
+app.MapPlatformEndpoints(openApiDocument: false); // its inventory is /openapi/gateway.json, merged
 app.MapGateway();
 
 await app.RunAsync();

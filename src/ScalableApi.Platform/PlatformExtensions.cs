@@ -87,12 +87,20 @@ public static class PlatformExtensions
         return app;
     }
 
-    /// <summary><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>, in every environment.</summary>
-    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    /// <summary>
+    /// <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and, unless <paramref name="openApiDocument"/> is false,
+    /// <c>/openapi/v1.json</c>, in every environment. The gateway serves no document of its own over HTTP: its one
+    /// inventory is the merged <c>/openapi/gateway.json</c> (OWASP API9).
+    /// </summary>
+    public static WebApplication MapPlatformEndpoints(this WebApplication app, bool openApiDocument = true)
     {
         app.MapPlatformHealth();
         app.MapPlatformMetrics();
-        app.MapOpenApi();
+        if (openApiDocument)
+        {
+            app.MapOpenApi();
+        }
+
         return app;
     }
 }

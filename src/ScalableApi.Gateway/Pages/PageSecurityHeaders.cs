@@ -50,6 +50,12 @@ internal static partial class PageSecurityHeaders
                 var hashes = string.Concat(InlineScripts().Matches(html).Select(m => $" 'sha256-{Hash(m.Groups["body"].Value)}'"));
                 context.HttpContext.Response.Headers.ContentSecurityPolicy = $"{Directives}; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'";
             }
+            else
+            {
+                // Anything else the endpoint answers (the redirect to its trailing-slash URL, its assets) renders
+                // nothing, so it keeps a CSP that allows nothing rather than none at all.
+                context.HttpContext.Response.Headers.ContentSecurityPolicy = Directives;
+            }
 
             return result;
         });

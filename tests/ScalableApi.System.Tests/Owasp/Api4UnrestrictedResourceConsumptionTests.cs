@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using ScalableApi.System.Tests.Api;
+using ScalableApi.System.Tests.Topology;
+
+namespace ScalableApi.System.Tests.Owasp;
+
+/// <summary>
+/// OWASP API Security Top 10 (2023), API4:2023 Unrestricted Resource Consumption: through the gateway, every JSON
+/// write refuses a body over 1 MiB (413) and JSON nested past the serializer's depth (400), every paged route refuses
+/// a page over 100 (400), and an oversized header block is refused (431) — each before any work, never 5xx.
+/// Covered elsewhere: the import body (64 MiB, 413) and line (64 KiB, 400) limits (<c>ImportTests</c>, catalog);
+/// rate limits per IP, per user, failed logins and registrations (<c>ScalableApi.Gateway.Tests/RateLimiting</c>);
+/// the per-replica concurrency limit with 503 + <c>Retry-After</c> (<c>OverloadTests</c>, platform); the pool's 503
+/// (<c>Replicas</c> suites); export streaming in constant memory (<c>ProductsExportMemoryTests</c>, catalog).
+/// </summary>
+[Collection(SharedTopology.Name)]
+public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topology)
+{
+    private readonly HttpClient _client = topology.GatewayClient;
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_is_413_on_every_json_write()
+    {
+        var objects = await OwaspObjects.CreateAsync(_client);
+        var big = "{\"name\":\"" + new string('x', (1024 * 1024) + 16) + "\"}";
+        foreach (var (method, template) in OwaspRoutes.JsonWrites)
+        {
+            using var response = await SendJsonAsync(method, objects.Fill(template), big, TokenFor(objects, template));
+            await response.ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        }
+    }
+
+    [Fact]
+    public async Task Json_nested_deeper_than_the_serializer_allows_is_400_on_every_json_write()
+    {
+        var objects = await OwaspObjects.CreateAsync(_client);
+        var deep = "{\"name\":" + string.Concat(Enumerable.Repeat("[", 5000)) + string.Concat(Enumerable.Repeat("]", 5000)) + "}";
+        foreach (var (method, template) in OwaspRoutes.JsonWrites)
+        {
+            using var response = await SendJsonAsync(method, objects.Fill(template), deep, TokenFor(objects, template));
+            await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
+        }
+    }
+
+    [Theory]
+    [InlineData("limit=101")]
+    [InlineData("limit=1000000")]
+    [InlineData("limit=-1")]
+    public async Task A_page_over_100_is_400_on_every_paged_route(string query)
+    {
+        var objects = await OwaspObjects.CreateAsync(_client);
+        foreach (var template in OwaspRoutes.Paged)
+        {
+            var token = template is "/api/users" or "/api/jobs" ? objects.Admin.AccessToken : null;
+            using var response = await _client.SendAsync(HttpMethod.Get, objects.Fill(template) + "?" + query, token);
+            await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("limit", out _), $"{template}?{query}: no error for limit");
+        }
+    }
+
+    [Fact]
+    public async Task An_oversized_header_block_is_refused_with_431_and_the_gateway_keeps_serving()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products");
+        request.Headers.Add("X-Padding", new string('a', 64 * 1024));
+        using var response = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+
+        using var next = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/products?limit=1"));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    private static string? TokenFor(OwaspObjects objects, string template) => template switch
+    {
+        "/api/products" or "/api/products/{product}" => objects.Admin.AccessToken,
+        _ when template.StartsWith("/api/auth", StringComparison.Ordinal) => null,
+        _ => objects.Owner.AccessToken,
+    };
+
+    private Task<HttpResponseMessage> SendJsonAsync(string method, string path, string json, string? token)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        // As curl and browsers do for large bodies: the 413 can come before the body is sent, so the refusal is
+        // read rather than lost in a reset while the client still writes.
+        request.Headers.ExpectContinue = true;
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return _client.SendAsync(request);
+    }
+}
