@@ -1,7 +1,5 @@
 using ScalableApi.Catalog.Imports;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog;

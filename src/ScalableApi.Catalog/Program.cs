@@ -1,5 +1,4 @@
 using ScalableApi.Catalog;
-using ScalableApi.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform("catalog", typeof(CatalogExtensions).Assembly);

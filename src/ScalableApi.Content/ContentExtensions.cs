@@ -2,8 +2,6 @@ using ScalableApi.Content.Authors;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts.Events;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Messaging;
 
 namespace ScalableApi.Content;

@@ -1,5 +1,4 @@
 using ScalableApi.Content;
-using ScalableApi.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform("content", typeof(ContentExtensions).Assembly);

@@ -12,8 +12,6 @@ using ScalableApi.Gateway.Pages;
 using ScalableApi.Gateway.RateLimiting;
 using ScalableApi.Gateway.Resilience;
 using ScalableApi.Gateway.Routing;
-using ScalableApi.Platform;
-using ScalableApi.Platform.Http;
 
 namespace ScalableApi.Gateway;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using ScalableApi.Gateway.Edge;
 
 namespace ScalableApi.Gateway;

@@ -1,5 +1,4 @@
 using ScalableApi.Gateway;
-using ScalableApi.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform("gateway", typeof(GatewayExtensions).Assembly);

@@ -1,4 +1,3 @@
-using ScalableApi.Platform;
 using ScalableApi.Users;
 using ScalableApi.Users.Admins;
 

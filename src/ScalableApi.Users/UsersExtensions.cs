@@ -1,9 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Hosting;
-using ScalableApi.Platform.Idempotency;
 using ScalableApi.Platform.Messaging;
-using ScalableApi.Platform.Security;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 using ScalableApi.Users.Auth;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using ScalableApi.Users.Auth;
 using ScalableApi.Users.Keys;
 

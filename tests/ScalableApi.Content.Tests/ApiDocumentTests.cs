@@ -1,5 +1,3 @@
-using ScalableApi.Testing;
-
 namespace ScalableApi.Content.Tests;
 
 /// <summary>The OpenAPI document builds with every content route in it (typed results make it precise).</summary>

@@ -1,6 +1,3 @@
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
-
 namespace ScalableApi.Content.Tests;
 
 /// <summary>The content service on a fresh SQLite file, shared by one test class.</summary>

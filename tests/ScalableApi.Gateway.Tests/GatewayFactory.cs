@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Security;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Gateway.Tests;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using ScalableApi.System.Tests.Topology;
-
 namespace ScalableApi.System.Tests;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using Xunit.Abstractions;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 

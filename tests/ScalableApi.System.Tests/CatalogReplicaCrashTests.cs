@@ -1,5 +1,3 @@
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using Xunit.Abstractions;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using Xunit.Abstractions;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 

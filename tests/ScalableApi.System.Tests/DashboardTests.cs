@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
-
 namespace ScalableApi.System.Tests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 
 namespace ScalableApi.System.Tests;

@@ -1,7 +1,4 @@
 using ScalableApi.Platform.Data;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
-using ScalableApi.Testing;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 
 namespace ScalableApi.System.Tests;

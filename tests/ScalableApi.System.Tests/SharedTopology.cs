@@ -1,5 +1,3 @@
-using ScalableApi.System.Tests.Topology;
-
 namespace ScalableApi.System.Tests;
 
 /// <summary>One topology for every test that only sends requests: nothing in it stops or kills a replica.</summary>

@@ -1,6 +1,4 @@
 using Dapper;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;
 
 namespace ScalableApi.Users.Tests;

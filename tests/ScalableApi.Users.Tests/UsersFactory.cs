@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Auth;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Catalog.Imports;
 
 /// <summary>Configuration section <c>Catalog:Import</c>: <c>POST /api/products/import</c> and its job.</summary>

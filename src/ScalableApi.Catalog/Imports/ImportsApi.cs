@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ScalableApi.Platform.Jobs;
-using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Catalog.Imports;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Platform.Jobs;
 

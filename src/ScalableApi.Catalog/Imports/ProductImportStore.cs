@@ -2,7 +2,6 @@ using System.Data.Common;
 using Dapper;
 using ScalableApi.Catalog.Common;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Imports;
 

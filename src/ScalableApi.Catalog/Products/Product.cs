@@ -1,5 +1,4 @@
 using ScalableApi.Catalog.Common;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Products;
 

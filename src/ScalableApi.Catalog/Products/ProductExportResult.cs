@@ -3,11 +3,8 @@ using System.Data.Common;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ScalableApi.Catalog.Common;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Http;
 
 namespace ScalableApi.Catalog.Products;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
 using FluentValidation;
 using ScalableApi.Catalog.Common;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Catalog.Products;
 

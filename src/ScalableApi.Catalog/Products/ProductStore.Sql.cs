@@ -1,5 +1,4 @@
 using System.Text;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Products;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using ScalableApi.Catalog.Common;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Products;
 

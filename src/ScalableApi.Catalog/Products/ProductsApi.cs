@@ -1,13 +1,5 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Errors;
-using ScalableApi.Platform.Http;
-using ScalableApi.Platform.Idempotency;
-using ScalableApi.Platform.Security;
-using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Catalog.Products;
 

@@ -4,7 +4,6 @@ using ScalableApi.Content.Posts;
 using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Caching;
 using ScalableApi.Platform.Messaging;
-using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Content.Authors;
 

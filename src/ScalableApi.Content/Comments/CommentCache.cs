@@ -1,7 +1,5 @@
-using System.Globalization;
 using ScalableApi.Content.Posts;
 using ScalableApi.Platform.Caching;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Content.Comments;
 

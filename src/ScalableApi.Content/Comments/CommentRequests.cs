@@ -1,5 +1,4 @@
 using FluentValidation;
-using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Content.Comments;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using ScalableApi.Content.Posts;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Content.Comments;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Content.Posts;
 

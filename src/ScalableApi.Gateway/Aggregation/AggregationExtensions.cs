@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Hosting;
-
 namespace ScalableApi.Gateway.Aggregation;
 
 /// <summary>The gateway's own endpoints that call several services: the user overview.</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Gateway.Aggregation;
 
 /// <summary>Configuration section <c>Gateway:Aggregation</c>.</summary>

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace ScalableApi.Gateway.Aggregation;
 

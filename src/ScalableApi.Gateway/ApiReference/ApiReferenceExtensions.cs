@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using ScalableApi.Gateway.Pages;
-using ScalableApi.Platform.Hosting;
 using Scalar.AspNetCore;
 
 namespace ScalableApi.Gateway.ApiReference;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Gateway.ApiReference;
 
 /// <summary>Configuration section <c>Gateway:ApiReference</c>: the merged OpenAPI document behind <c>/docs</c>.</summary>

@@ -1,5 +1,3 @@
-using ScalableApi.Platform;
-using ScalableApi.Platform.Hosting;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace ScalableApi.Gateway.Consistency;

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data.Consistency;
-using ScalableApi.Platform.Security;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 

@@ -1,11 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using ScalableApi.Gateway.Pages;
-using ScalableApi.Platform.Hosting;
-using ScalableApi.Platform.Http;
-using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Gateway.Dashboard;
 

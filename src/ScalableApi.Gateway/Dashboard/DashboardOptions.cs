@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Gateway.Dashboard;
 
 /// <summary>Configuration section <c>Gateway:Dashboard</c>: the operator's live page at <c>/dashboard</c>.</summary>

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Gateway.Dashboard;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform;
-using ScalableApi.Platform.Hosting;
-
 namespace ScalableApi.Gateway.Discovery;
 
 /// <summary>Destinations that follow the replicas registered in the Redis-protocol store.</summary>

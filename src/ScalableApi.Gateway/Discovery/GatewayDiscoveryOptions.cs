@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Gateway.Discovery;
 
 /// <summary>Configuration section <c>Gateway:Discovery</c>: following replicas registered in the Redis-protocol store.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Discovery;
 using StackExchange.Redis;
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Gateway.Edge;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Hosting;
-
 namespace ScalableApi.Gateway.EdgeCache;
 
 /// <summary>The edge cache (docs/adr/0006-edge-cache.md): anonymous public reads from gateway memory, purged by writes.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform;
 using StackExchange.Redis;
 
 namespace ScalableApi.Gateway.EdgeCache;

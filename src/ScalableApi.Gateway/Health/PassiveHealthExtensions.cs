@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Hosting;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Gateway.Health;
 
 /// <summary>Configuration section <c>Gateway:PassiveHealth</c>: how real traffic ejects a failing replica.</summary>

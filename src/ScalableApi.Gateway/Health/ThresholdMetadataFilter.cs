@@ -1,5 +1,3 @@
-using System.Globalization;
-using ScalableApi.Platform.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
 namespace ScalableApi.Gateway.Health;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Hosting;
 using Yarp.ReverseProxy.Health;
 
 namespace ScalableApi.Gateway.Health;

@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Gateway.RateLimiting;
 

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using ScalableApi.Platform;
-using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Gateway.RateLimiting;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Caching;

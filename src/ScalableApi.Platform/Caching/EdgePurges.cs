@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace ScalableApi.Platform.Caching;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using ScalableApi.Platform.Data.Consistency;
 
 namespace ScalableApi.Platform.Data;

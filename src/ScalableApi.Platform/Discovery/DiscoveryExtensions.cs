@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Discovery;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Discovery;
 
 /// <summary>Configuration section <c>Discovery</c>: self-registration in the Redis-protocol store.</summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Observability;
 
 namespace ScalableApi.Platform.Hosting;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Hosting;
 
 /// <summary>Configuration section <c>Platform</c>: what every service shares.</summary>

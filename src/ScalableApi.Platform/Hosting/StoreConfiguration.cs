@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace ScalableApi.Platform;
 
 /// <summary>Where the Redis-protocol store is configured: one key, read one way by every process.</summary>

@@ -1,9 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-
 namespace ScalableApi.Platform.Hosting;
 
 /// <summary>

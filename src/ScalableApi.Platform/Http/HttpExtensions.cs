@@ -1,8 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Http;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Http;
 
 /// <summary>Configuration section <c>Platform:ResponseBuffering</c>: small responses go out whole, with a length.</summary>

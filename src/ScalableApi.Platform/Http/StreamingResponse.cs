@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-
 namespace ScalableApi.Platform.Http;
 
 /// <summary>

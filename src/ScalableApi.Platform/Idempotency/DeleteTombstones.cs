@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Security;
 

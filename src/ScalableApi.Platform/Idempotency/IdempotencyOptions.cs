@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Idempotency;
 
 /// <summary>Configuration section <c>Idempotency</c>: keyed POSTs (SPEC §2) and delete tombstones.</summary>

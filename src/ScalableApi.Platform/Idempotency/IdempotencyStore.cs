@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Idempotency;

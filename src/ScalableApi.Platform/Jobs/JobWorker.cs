@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using Dapper;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 
 using ScalableApi.Platform.Hosting;

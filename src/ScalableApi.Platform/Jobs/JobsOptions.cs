@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Jobs;
 
 /// <summary>Configuration section <c>Jobs</c>: the durable job queue of a service (see docs/adr/0003).</summary>

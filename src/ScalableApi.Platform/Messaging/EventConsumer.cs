@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Hosting;
 using StackExchange.Redis;
 

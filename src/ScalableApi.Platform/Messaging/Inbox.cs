@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Messaging;

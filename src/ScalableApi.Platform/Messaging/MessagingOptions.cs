@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Messaging;
 
 /// <summary>Configuration section <c>Messaging</c>: the outbox relay and the event consumer (see docs/adr/0003).</summary>

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Messaging;

@@ -1,7 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ScalableApi.Platform.Data;
 using StackExchange.Redis;
 

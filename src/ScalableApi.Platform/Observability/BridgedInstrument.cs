@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Prometheus;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Prometheus;
 
 namespace ScalableApi.Platform.Observability;

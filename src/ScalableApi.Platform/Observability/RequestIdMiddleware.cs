@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Serilog.Context;
 
 namespace ScalableApi.Platform.Observability;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ScalableApi.Platform.Security;
 
 /// <summary>Configuration section <c>Auth</c>: how access tokens are issued (users service) and checked (everyone).</summary>

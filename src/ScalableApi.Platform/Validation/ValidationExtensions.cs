@@ -1,8 +1,5 @@
 using System.Reflection;
 using FluentValidation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ScalableApi.Platform.Validation;
 

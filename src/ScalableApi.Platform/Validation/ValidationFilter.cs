@@ -1,5 +1,4 @@
 using FluentValidation;
-using Microsoft.AspNetCore.Http;
 using ScalableApi.Platform.Errors;
 
 namespace ScalableApi.Platform.Validation;

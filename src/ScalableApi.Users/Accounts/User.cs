@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Data;
-
 namespace ScalableApi.Users.Accounts;
 
 /// <summary>A row of <c>users</c> as Dapper reads it (SQL aliases the snake_case columns).</summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
 using ScalableApi.Platform.Caching;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Users.Accounts;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Validation;
 
 namespace ScalableApi.Users.Accounts;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using ScalableApi.Contracts.Events;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Messaging;
 using ScalableApi.Users.Auth;
 

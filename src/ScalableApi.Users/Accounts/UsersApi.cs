@@ -1,12 +1,7 @@
 using System.Data.Common;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Errors;
 using ScalableApi.Platform.Messaging;
-using ScalableApi.Platform.Security;
-using ScalableApi.Platform.Validation;
 using ScalableApi.Users.Auth;
 
 namespace ScalableApi.Users.Accounts;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using ScalableApi.Users.Accounts;
 
 namespace ScalableApi.Users.Admins;

@@ -1,5 +1,4 @@
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Auth;
 

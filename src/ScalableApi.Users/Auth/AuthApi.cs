@@ -1,9 +1,5 @@
 using System.Data.Common;
-using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Validation;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 

@@ -1,13 +1,9 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using ScalableApi.Platform.Data;
-using ScalableApi.Platform.Security;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Keys;
 

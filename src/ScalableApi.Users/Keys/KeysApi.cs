@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace ScalableApi.Users.Keys;
 
 /// <summary><c>GET /.well-known/jwks.json</c>: the keys other services verify access tokens with.</summary>

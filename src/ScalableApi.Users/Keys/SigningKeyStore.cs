@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using ScalableApi.Platform.Hosting;
-using ScalableApi.Platform.Security;
 
 namespace ScalableApi.Users.Keys;
 

@@ -1,6 +1,5 @@
 using Dapper;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
 
 namespace ScalableApi.Catalog.Tests.Caching;
 

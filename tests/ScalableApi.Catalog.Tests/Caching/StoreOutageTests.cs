@@ -1,6 +1,5 @@
 using Dapper;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 using ZiggyCreatures.Caching.Fusion;

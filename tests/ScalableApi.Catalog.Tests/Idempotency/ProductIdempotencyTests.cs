@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Platform.Idempotency;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Catalog.Tests.Idempotency;
 

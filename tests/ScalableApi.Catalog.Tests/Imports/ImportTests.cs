@@ -1,4 +1,3 @@
-using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog.Tests.Imports;

@@ -1,5 +1,4 @@
 using Dapper;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog.Tests.Imports;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
-using ScalableApi.Catalog.Tests.Support;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Catalog.Tests.Products;
 

@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Contracts;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Catalog.Tests.Products;
 

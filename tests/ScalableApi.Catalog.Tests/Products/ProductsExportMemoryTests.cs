@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
-using ScalableApi.Testing;
 using Xunit.Abstractions;
 
 namespace ScalableApi.Catalog.Tests.Products;

@@ -1,6 +1,4 @@
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Catalog.Tests.Products;
 

@@ -1,9 +1,5 @@
-using System.Text.RegularExpressions;
 using Dapper;
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 using Xunit.Abstractions;
 
 namespace ScalableApi.Catalog.Tests.Products;

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using ScalableApi.Catalog.Tests.Support;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Tests.Replicas;
 

@@ -1,5 +1,4 @@
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
 
 namespace ScalableApi.Catalog.Tests.Replicas;
 

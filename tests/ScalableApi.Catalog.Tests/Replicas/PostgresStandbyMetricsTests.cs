@@ -1,5 +1,3 @@
-using ScalableApi.Catalog.Tests.Support;
-
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using ScalableApi.Catalog.Products;
-using ScalableApi.Catalog.Tests.Support;
 using ScalableApi.Contracts;
 
 namespace ScalableApi.Catalog.Tests.Replicas;

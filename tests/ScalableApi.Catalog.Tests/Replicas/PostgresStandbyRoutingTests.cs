@@ -1,5 +1,4 @@
 using System.Data.Common;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Catalog.Tests.Replicas;
 

@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Data;
-
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>

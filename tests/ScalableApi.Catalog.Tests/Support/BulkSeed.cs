@@ -1,6 +1,4 @@
 using Dapper;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Catalog.Tests.Support;
 

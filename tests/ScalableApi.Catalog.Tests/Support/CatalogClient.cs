@@ -2,8 +2,6 @@ using System.Data.Common;
 using Dapper;
 using ScalableApi.Catalog.Products;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Catalog.Tests.Support;
 

@@ -1,6 +1,3 @@
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
-
 namespace ScalableApi.Catalog.Tests.Support;
 
 /// <summary>The catalog service on a fresh SQLite file (one per test class).</summary>

@@ -1,5 +1,4 @@
 using Dapper;
-using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Content.Tests.Caching;
 

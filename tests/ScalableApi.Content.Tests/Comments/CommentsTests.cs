@@ -1,7 +1,6 @@
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Content.Tests.Comments;
 

@@ -4,8 +4,6 @@ using Npgsql;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Content.Tests.Data;
 

@@ -2,8 +2,6 @@ using System.Data.Common;
 using Dapper;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Content.Tests.Data;
 

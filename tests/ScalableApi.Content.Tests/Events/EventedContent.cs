@@ -1,5 +1,4 @@
 using ScalableApi.Contracts.Events;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Messaging;
 using StackExchange.Redis;
 

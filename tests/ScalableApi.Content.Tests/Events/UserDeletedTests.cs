@@ -1,7 +1,6 @@
 using Dapper;
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Messaging;
 
 namespace ScalableApi.Content.Tests.Events;

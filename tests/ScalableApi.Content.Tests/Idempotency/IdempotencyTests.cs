@@ -6,7 +6,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScalableApi.Content.Posts;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Idempotency;
 
 namespace ScalableApi.Content.Tests.Idempotency;

@@ -1,8 +1,6 @@
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Content.Tests.Paging;
 

@@ -1,6 +1,5 @@
 using ScalableApi.Content.Comments;
 using ScalableApi.Content.Posts;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Content.Tests.Security;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ScalableApi.Deploy.Tests.Support;
 
 namespace ScalableApi.Deploy.Tests.Compose;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ScalableApi.Deploy.Tests.Support;
 
 /// <summary>One instruction of a Dockerfile: <c>COPY --from=build /app ./</c> is (COPY, {from: build}, [/app, ./]).</summary>

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ScalableApi.Deploy.Tests.Support;
 
 /// <summary>

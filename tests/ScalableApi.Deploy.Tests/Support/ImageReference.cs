@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ScalableApi.Deploy.Tests.Support;
 
 /// <summary>An image reference is pinned when it names a digest, or a tag that is a version (not latest, not floating).</summary>

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ScalableApi.Deploy.Tests.Support;
 
 /// <summary>A series selector in a PromQL expression: the metric name and the label names its matchers use.</summary>

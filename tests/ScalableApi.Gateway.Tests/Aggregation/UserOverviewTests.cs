@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace ScalableApi.Gateway.Tests.Aggregation;
 
 /// <summary>The overview joins two services in parallel and degrades instead of failing when content is down.</summary>

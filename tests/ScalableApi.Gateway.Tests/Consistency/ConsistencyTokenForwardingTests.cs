@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace ScalableApi.Gateway.Tests.Consistency;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using ScalableApi.Platform.Discovery;
-using ScalableApi.Testing;
 using StackExchange.Redis;
 
 namespace ScalableApi.Gateway.Tests.Discovery;

@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace ScalableApi.Gateway.Tests.Edge;
 
 /// <summary>What the gateway does itself before a request reaches a service.</summary>

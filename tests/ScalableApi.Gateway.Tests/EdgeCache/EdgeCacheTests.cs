@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace ScalableApi.Gateway.Tests.EdgeCache;
 
 /// <summary>Anonymous public reads answered by the gateway, over real HTTP to a real upstream that counts what reaches it.</summary>

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using ScalableApi.Gateway.Health;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ScalableApi.Gateway.Tests.Observability;
 
 /// <summary>The gateway's /metrics is public-facing: loopback only by default, and no exception type names.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using ScalableApi.Testing;
-
 namespace ScalableApi.Gateway.Tests.RateLimiting;
 
 /// <summary>

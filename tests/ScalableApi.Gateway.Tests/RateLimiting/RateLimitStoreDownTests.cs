@@ -1,5 +1,3 @@
-using ScalableApi.Testing;
-
 namespace ScalableApi.Gateway.Tests.RateLimiting;
 
 /// <summary>When the store goes away (embedded Garnet, or a redis-server process) the limiter fails open (default) or closed, and counts it.</summary>

@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using ScalableApi.Testing;
-
 namespace ScalableApi.Gateway.Tests.RateLimiting;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace ScalableApi.Gateway.Tests.Resilience;
 
 /// <summary>A replica that refuses connections costs an idempotent request nothing: it is retried elsewhere.</summary>

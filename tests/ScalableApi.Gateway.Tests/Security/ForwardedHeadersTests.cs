@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using ScalableApi.Platform.Observability;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Gateway.Tests.Security;
 

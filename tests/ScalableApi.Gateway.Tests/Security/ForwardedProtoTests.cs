@@ -1,5 +1,4 @@
 using System.Net;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Gateway.Tests.Security;
 

@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Data;
-
 namespace ScalableApi.Platform.Tests.Data;
 
 public sealed class KeysetCursorTests

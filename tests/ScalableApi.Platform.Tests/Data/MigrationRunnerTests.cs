@@ -1,7 +1,5 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Platform.Tests.Data;
 

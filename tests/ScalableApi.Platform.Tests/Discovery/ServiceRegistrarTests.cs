@@ -1,6 +1,4 @@
 using ScalableApi.Platform.Discovery;
-using ScalableApi.Platform.Tests.TestApp;
-using ScalableApi.Testing;
 using StackExchange.Redis;
 
 namespace ScalableApi.Platform.Tests.Discovery;

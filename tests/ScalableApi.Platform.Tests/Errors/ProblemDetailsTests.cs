@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Tests.TestApp;
-
 namespace ScalableApi.Platform.Tests.Errors;
 
 /// <summary>Every error a client can cause, and every one the server can, is problem+json without internals.</summary>

@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Tests.TestApp;
-
 namespace ScalableApi.Platform.Tests.Hosting;
 
 public sealed class GracefulDrainTests

@@ -1,5 +1,4 @@
 using ScalableApi.Platform.Hosting;
-using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Hosting;
 

@@ -1,5 +1,4 @@
 using ScalableApi.Platform.Http;
-using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Http;
 

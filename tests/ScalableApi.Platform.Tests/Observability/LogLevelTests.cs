@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Observability;
 

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Observability;
 

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using ScalableApi.Platform.Tests.TestApp;
-
 namespace ScalableApi.Platform.Tests.Observability;
 
 /// <summary>What /metrics carries: this host's series only, and no exception type names.</summary>

@@ -1,5 +1,3 @@
-using ScalableApi.Platform.Tests.TestApp;
-
 namespace ScalableApi.Platform.Tests.Observability;
 
 public sealed class MetricsTests(ProbeAppFixture fixture) : IClassFixture<ProbeAppFixture>

@@ -1,6 +1,4 @@
 using ScalableApi.Platform.Observability;
-using ScalableApi.Platform.Tests.TestApp;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Platform.Tests.Observability;
 

@@ -1,9 +1,7 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Platform.Observability;
 using ScalableApi.Platform.Security;
-using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Owasp;
 

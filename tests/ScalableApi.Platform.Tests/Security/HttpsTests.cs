@@ -2,8 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using ScalableApi.Platform.Tests.TestApp;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Platform.Tests.Security;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Platform.Security;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Platform.Tests.Security;
 

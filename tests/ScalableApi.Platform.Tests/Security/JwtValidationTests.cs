@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using ScalableApi.Platform.Tests.TestApp;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Platform.Tests.Security;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Platform.Security;
-using ScalableApi.Platform.Tests.TestApp;
 
 namespace ScalableApi.Platform.Tests.Security;
 

@@ -1,15 +1,10 @@
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Platform.Tests.TestApp;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using ScalableApi.System.Tests.Topology;
-
 namespace ScalableApi.System.Tests.Api;
 
 /// <summary>A signed-in user as the tests use one: ids and tokens from register + login through the gateway.</summary>

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace ScalableApi.System.Tests.Api;
 
 /// <summary>Import and job calls through the gateway.</summary>

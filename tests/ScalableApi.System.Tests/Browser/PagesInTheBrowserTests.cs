@@ -1,6 +1,4 @@
 using PuppeteerSharp;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using Xunit.Abstractions;
 
 namespace ScalableApi.System.Tests.Browser;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using Xunit.Abstractions;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 

@@ -1,6 +1,4 @@
 using Microsoft.IdentityModel.Tokens;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 
 namespace ScalableApi.System.Tests.Owasp;
 

@@ -1,6 +1,3 @@
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
-
 namespace ScalableApi.System.Tests.Owasp;
 
 /// <summary>

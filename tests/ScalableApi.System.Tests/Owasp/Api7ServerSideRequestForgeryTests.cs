@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
 using static ScalableApi.System.Tests.Api.GatewayApi;
 
 namespace ScalableApi.System.Tests.Owasp;

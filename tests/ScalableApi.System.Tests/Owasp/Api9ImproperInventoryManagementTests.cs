@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using ScalableApi.System.Tests.Api;
-using ScalableApi.System.Tests.Topology;
-
 namespace ScalableApi.System.Tests.Owasp;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using ScalableApi.System.Tests.Api;
-
 namespace ScalableApi.System.Tests.Owasp;
 
 /// <summary>One of each object the routes name, owned by <see cref="Owner"/>, for filling <see cref="OwaspRoutes"/> paths.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace ScalableApi.System.Tests.Topology;
 
 /// <summary>One scrape of a Prometheus text page, with lookups for the gateway's upstream series.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ScalableApi.System.Tests.Topology;
 
 /// <summary>One running replica of a service: its process, its address, and how the gateway names it.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net.Sockets;
-using ScalableApi.Testing;
 using ScalableApi.Topology;
 
 namespace ScalableApi.System.Tests.Topology;

@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using ScalableApi.Platform;
-using ScalableApi.Platform.Data;
 using ScalableApi.Users.Admins;
 
 namespace ScalableApi.Users.Tests.Accounts;

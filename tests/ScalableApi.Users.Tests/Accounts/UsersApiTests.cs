@@ -1,5 +1,4 @@
 using ScalableApi.Contracts;
-using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;
 
 namespace ScalableApi.Users.Tests.Accounts;

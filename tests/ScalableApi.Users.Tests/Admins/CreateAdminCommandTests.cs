@@ -1,10 +1,7 @@
 using Dapper;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using ScalableApi.Contracts;
 using ScalableApi.Platform;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Admins;
 

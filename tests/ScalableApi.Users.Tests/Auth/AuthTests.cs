@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using ScalableApi.Contracts;
-using ScalableApi.Testing;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Auth;
 

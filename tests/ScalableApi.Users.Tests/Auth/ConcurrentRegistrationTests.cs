@@ -1,6 +1,4 @@
 using Dapper;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Users.Tests.Auth;
 

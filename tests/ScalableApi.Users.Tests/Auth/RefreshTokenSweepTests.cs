@@ -1,6 +1,4 @@
 using Dapper;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 using ScalableApi.Users.Auth;
 
 namespace ScalableApi.Users.Tests.Auth;

@@ -1,11 +1,9 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ScalableApi.Contracts;
-using ScalableApi.Testing;
 using ScalableApi.Users.Keys;
 
 namespace ScalableApi.Users.Tests.Auth;

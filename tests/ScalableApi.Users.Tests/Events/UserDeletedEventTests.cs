@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using Dapper;
-using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Messaging;
 using StackExchange.Redis;
 

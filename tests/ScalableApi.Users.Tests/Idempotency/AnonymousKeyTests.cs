@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using ScalableApi.Platform.Idempotency;
-using ScalableApi.Testing;
 
 namespace ScalableApi.Users.Tests.Idempotency;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
 using ScalableApi.Users.Keys;
 
 namespace ScalableApi.Users.Tests.Keys;

@@ -1,6 +1,3 @@
-using ScalableApi.Platform.Data;
-using ScalableApi.Testing;
-
 // Not ScalableApi.*.Tests.Options: a namespace of that name would hide Microsoft.Extensions.Options.Options.
 namespace ScalableApi.Users.Tests;
 

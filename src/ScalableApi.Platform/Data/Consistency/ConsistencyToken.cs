@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ScalableApi.Platform.Data.Consistency;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-
 namespace ScalableApi.Platform.Data.Consistency;
 
 /// <summary>
