@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using ZiggyCreatures.Caching.Fusion;
 using ScalableApi.Platform.Caching;
 
 namespace ScalableApi.Catalog.Products;
@@ -18,7 +19,7 @@ namespace ScalableApi.Catalog.Products;
 /// any replica, put the deleted row back for a whole TTL if its standby had not replayed the delete yet.
 /// </para>
 /// </summary>
-internal sealed class ProductCache(HybridCache cache, CollectionVersions versions, ProductStore store)
+internal sealed class ProductCache(HybridCache cache, IFusionCache fusion, CollectionVersions versions, ProductStore store)
 {
     private const string Collection = "products";
 
@@ -48,7 +49,7 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     /// </summary>
     public async Task WrittenAsync(ProductRow row, CancellationToken cancellationToken)
     {
-        await cache.SetWrittenAsync<ProductRow?>(ItemKey(row.Id), row, cancellationToken);
+        await ReplaceAsync(row.Id, row, cancellationToken);
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 
@@ -58,12 +59,25 @@ internal sealed class ProductCache(HybridCache cache, CollectionVersions version
     /// </summary>
     public async Task DeletedAsync(long id, CancellationToken cancellationToken)
     {
-        await cache.SetWrittenAsync<ProductRow?>(ItemKey(id), null, cancellationToken);
+        await ReplaceAsync(id, null, cancellationToken);
         await versions.ChangedAsync(Collection, cancellationToken);
     }
 
     /// <summary>After writes of many products at once (an import batch): every cached page is retired.</summary>
     public ValueTask ManyChangedAsync(CancellationToken cancellationToken) => versions.ChangedAsync(Collection, cancellationToken);
+
+    /// <summary>
+    /// Puts what this write committed, then what the primary holds if a concurrent write of the product committed after
+    /// it (<see cref="ConsistentCaching.SetWrittenAsync{T}"/>): two PUTs racing cannot leave the older row cached.
+    /// Rows are compared by version, which every write of the row increments.
+    /// </summary>
+    private ValueTask ReplaceAsync(long id, ProductRow? row, CancellationToken cancellationToken) =>
+        fusion.SetWrittenAsync(
+            ItemKey(id),
+            row,
+            ct => new ValueTask<ProductRow?>(store.GetAsync(id, ReadConsistency.Latest, ct)),
+            static (a, b) => a?.Version == b?.Version,
+            cancellationToken);
 
     /// <summary>Every part of the query, the free text last so no two queries share a key.</summary>
     private static string EntryKey(ProductFilter f) => string.Create(

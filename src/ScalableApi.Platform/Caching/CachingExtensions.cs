@@ -50,6 +50,10 @@ public static class CachingExtensions
                 // so a read that follows the write's response, on any replica, does not see the old value.
                 AllowBackgroundDistributedCacheOperations = false,
                 AllowBackgroundBackplaneOperations = false,
+                // A fill (a factory run after a miss) would tell every other replica to drop its memory copy of the
+                // key, which holds the same value: a hot key refilled on N replicas evicted N - 1 times. Only writes
+                // publish (ConsistentCaching.SetWrittenAsync, CollectionVersions.ChangedAsync).
+                SkipBackplaneNotifications = true,
             })
             .WithPostSetup((services, fusion) => services.GetRequiredService<CacheMetrics>().Attach(fusion, name));
 

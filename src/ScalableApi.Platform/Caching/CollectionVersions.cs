@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using ZiggyCreatures.Caching.Fusion;
 using ScalableApi.Platform.Data;
 
 namespace ScalableApi.Platform.Caching;
@@ -11,7 +12,7 @@ namespace ScalableApi.Platform.Caching;
 /// read from the primary: a standby still behind on replay would otherwise put the old rows back under the new
 /// version for a whole TTL (see <see cref="CachingOptions.FillFromPrimaryAfterWrite"/>).
 /// </summary>
-public sealed class CollectionVersions(HybridCache cache, IOptions<CachingOptions> options, TimeProvider time)
+public sealed class CollectionVersions(HybridCache cache, IFusionCache fusion, IOptions<CachingOptions> options, TimeProvider time)
 {
     /// <summary>A version outlives the pages keyed by it; if one is ever lost, its pages are merely cold.</summary>
     private static readonly HybridCacheEntryOptions Entry = new()
@@ -33,7 +34,15 @@ public sealed class CollectionVersions(HybridCache cache, IOptions<CachingOption
 
     /// <summary>After a write: every page of the collection, on every replica, is retired before the write answers.</summary>
     public ValueTask ChangedAsync(string collection, CancellationToken cancellationToken) =>
-        cache.SetAsync(Key(collection), NewVersion(), Entry, cancellationToken: cancellationToken);
+        fusion.SetAsync(
+            Key(collection),
+            NewVersion(),
+            static o =>
+            {
+                o.Duration = Entry.Expiration!.Value;
+                ConsistentCaching.PublishToOtherReplicas(o);
+            },
+            cancellationToken);
 
     /// <summary>
     /// The entry <paramref name="entry"/> of <paramref name="collection"/> under the collection's current version

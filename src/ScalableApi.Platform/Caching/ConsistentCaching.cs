@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using ZiggyCreatures.Caching.Fusion;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Data.Consistency;
 
@@ -54,9 +55,45 @@ public static class ConsistentCaching
         return ownFill || consistency.SatisfiedBy(entry.Position) ? entry.Value : await factory(state, consistency, cancellationToken);
     }
 
-    /// <summary>After a write: <paramref name="value"/> (what the primary now holds) replaces the entry on every replica.</summary>
-    public static ValueTask SetWrittenAsync<T>(this HybridCache cache, string key, T value, CancellationToken cancellationToken) =>
-        cache.SetAsync(key, new Positioned<T>(value, 0), cancellationToken: cancellationToken);
+    /// <summary>
+    /// How many times a write re-reads the primary and puts what it found, when a concurrent write keeps changing it;
+    /// past that the last one to commit puts its own value in any case (every writer runs this after its commit).
+    /// </summary>
+    private const int MaxCorrections = 3;
+
+    /// <summary>
+    /// After a write: <paramref name="written"/> (what this write committed) replaces the entry on every replica (the
+    /// backplane carries it: the one kind of set that does, see <see cref="CachingExtensions"/>); then
+    /// <paramref name="current"/> reads the primary, and while it holds something else the entry is replaced by that.
+    /// Two writes of one key that commit A then B may put their values B then A (each puts after its own commit, in
+    /// whatever order the network delivers): A's read-back then finds B and puts it, so the last value cached is
+    /// always the last committed. Proof sketch: the final put is followed by its writer's read; any later commit would
+    /// be followed by its own put, so that read saw the last commit. Costs one primary point read per write.
+    /// </summary>
+    public static async ValueTask SetWrittenAsync<T>(
+        this IFusionCache cache,
+        string key,
+        T written,
+        Func<CancellationToken, ValueTask<T>> current,
+        Func<T, T, bool> same,
+        CancellationToken cancellationToken)
+    {
+        var value = written;
+        for (var correction = 0; ; correction++)
+        {
+            await cache.SetAsync(key, new Positioned<T>(value, 0), PublishToOtherReplicas, cancellationToken);
+            var now = await current(cancellationToken);
+            if (same(now, value) || correction == MaxCorrections)
+            {
+                return;
+            }
+
+            value = now;
+        }
+    }
+
+    /// <summary>Writes tell every replica to drop its memory copy; fills do not (the default entry options skip it).</summary>
+    internal static void PublishToOtherReplicas(FusionCacheEntryOptions options) => options.SkipBackplaneNotifications = false;
 
     private sealed class FillMark
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using ZiggyCreatures.Caching.Fusion;
 using ScalableApi.Platform.Caching;
 
 namespace ScalableApi.Users.Accounts;
@@ -9,7 +10,7 @@ namespace ScalableApi.Users.Accounts;
 /// the backplane), by what the primary now holds, or by "not found" (a tombstone): replacing rather than evicting
 /// means the next read cannot refill the profile from a standby that has not replayed the write yet.
 /// </summary>
-internal sealed class UserCache(HybridCache cache, UserStore store)
+internal sealed class UserCache(HybridCache cache, IFusionCache fusion, UserStore store)
 {
     public static string UserKey(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
 
@@ -22,7 +23,16 @@ internal sealed class UserCache(HybridCache cache, UserStore store)
             consistency,
             cancellationToken);
 
-    /// <summary>After any write of user <paramref name="id"/>: <paramref name="user"/> as it now is, or null when deleted.</summary>
+    /// <summary>
+    /// After any write of user <paramref name="id"/>: <paramref name="user"/> as it now is, or null when deleted. Two
+    /// writes racing (two PATCHes of one user) cannot leave the older profile cached: the primary is read back and what
+    /// it holds put last (<see cref="ConsistentCaching.SetWrittenAsync{T}"/>).
+    /// </summary>
     public ValueTask ChangedAsync(long id, User? user, CancellationToken cancellationToken) =>
-        cache.SetWrittenAsync(UserKey(id), user is null ? null : PublicUserResponse.From(user), cancellationToken);
+        fusion.SetWrittenAsync(
+            UserKey(id),
+            user is null ? null : PublicUserResponse.From(user),
+            async ct => await store.FindAsync(id, ReadConsistency.Latest, ct) is { } now ? PublicUserResponse.From(now) : null,
+            static (a, b) => Equals(a, b),
+            cancellationToken);
 }

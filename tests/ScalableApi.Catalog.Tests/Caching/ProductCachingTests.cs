@@ -199,6 +199,71 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
     }
 
     [SkippableFact]
+    public async Task Two_puts_racing_leave_the_later_committed_row_cached_on_both_replicas()
+    {
+        using var store = TestRedis.Start(storeKind);
+        await using var replicas = await CachedCatalog.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var (created, _) = await a.CreateAsync("First");
+        using var adminA = a.CreateClient(a.Tokens.Admin());
+        using var adminB = b.CreateClient(b.Tokens.Admin());
+
+        // A PUT through A commits "Second"; a PUT through B commits "Third" after it and puts it in the cache.
+        Assert.Equal(HttpStatusCode.OK, (await adminA.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("Second"))).StatusCode);
+        var second = await a.Services.GetRequiredService<ProductStore>().GetAsync(created.Id, ReadConsistency.Latest, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await adminB.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("Third"))).StatusCode);
+
+        // A's cache update for "Second" arrives only now: each write puts after its own commit, and nothing orders two
+        // replicas' puts. The older row must not stay cached (before: for the whole TTL).
+        await a.Services.GetRequiredService<ProductCache>().WrittenAsync(second!, CancellationToken.None);
+
+        using var readA = a.CreateClient();
+        using var readB = b.CreateClient();
+        async Task<string> NameAsync(HttpClient client) => (await client.GetFromJsonAsync<Product>($"/api/products/{created.Id}"))!.Name;
+        await EventuallyAsync(async () => await NameAsync(readA) == "Third" && await NameAsync(readB) == "Third");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("Third", await NameAsync(i % 2 == 0 ? readA : readB));
+        }
+    }
+
+    [SkippableFact]
+    public async Task Cache_fills_send_no_backplane_message_and_writes_do()
+    {
+        using var store = TestRedis.Start(storeKind);
+        await using var replicas = await CachedCatalog.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await InsertBehindTheCacheAsync(a, $"Cold {i}"));
+        }
+
+        using var readA = a.CreateClient();
+        using var readB = b.CreateClient();
+        var sent = $"cache_backplane_messages_total{{cache=\"{a.CacheName}\",direction=\"sent\"}}";
+        async Task<double> SentAsync(HttpClient replica) => PrometheusText.Value(await replica.GetStringAsync("/metrics"), sent);
+        var (sentByA, sentByB) = (await SentAsync(readA), await SentAsync(readB));
+
+        // Cold reads on both replicas fill items and pages from the database: every other replica's memory copy (if it
+        // had one) holds the same value, so telling it to drop it would only cost it a trip to Redis.
+        foreach (var id in ids)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await readB.GetAsync($"/api/products/{id}")).StatusCode);
+        }
+
+        Assert.Equal(3, (await readA.PageAsync("/api/products?limit=3")).Items.Count);
+        Assert.Equal(sentByA, await SentAsync(readA));
+        Assert.Equal(sentByB, await SentAsync(readB));
+
+        // A write does tell the others (its item and its collection's version).
+        using var admin = a.CreateClient(a.Tokens.Admin());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/products/{ids[0]}", CatalogClient.Body("Written"))).StatusCode);
+        Assert.True(await SentAsync(readA) >= sentByA + 2);
+    }
+
+    [SkippableFact]
     public async Task A_cached_product_answers_if_none_match_with_304_without_the_database()
     {
         using var store = TestRedis.Start(storeKind);

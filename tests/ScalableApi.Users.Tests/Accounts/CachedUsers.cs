@@ -20,6 +20,10 @@ internal sealed class CachedUsers(string redis, string cacheName, CachedUsers? s
         {
             yield return new("ConnectionStrings:redis", redis);
             yield return new("Caching:Name", cacheName);
+            // The shared redis-server outlives every test: without a prefix of its own, another test's deleted user
+            // (same id in its own database) would revoke this deployment's tokens.
+            yield return new("Auth:Revocation:KeyPrefix", cacheName + ":");
+            yield return new("Messaging:KeyPrefix", cacheName + ":");
             if (sharing is not null)
             {
                 yield return new("Database:ConnectionString", sharing.Database.ConnectionString);
@@ -44,6 +48,8 @@ internal sealed class CachedUsers(string redis, string cacheName, CachedUsers? s
             ["Platform:DataDirectory"] = Path.Combine(Path.GetTempPath(), "scalableapi-tests", Guid.NewGuid().ToString("N")),
             ["ConnectionStrings:redis"] = redis,
             ["Caching:Name"] = cacheName,
+            ["Auth:Revocation:KeyPrefix"] = cacheName + ":",
+            ["Messaging:KeyPrefix"] = cacheName + ":",
         });
         builder.AddPlatform("users", typeof(UsersExtensions).Assembly);
         builder.AddUsers();

@@ -38,6 +38,31 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     }
 
     [SkippableFact]
+    public async Task Two_patches_racing_leave_the_later_committed_profile_cached_on_both_replicas()
+    {
+        using var store = TestRedis.Start(storeKind);
+        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        var (a, b) = (replicas[0], replicas[1]);
+        var user = await a.NewUserAsync("First");
+        using var self = a.CreateClient(user.AccessToken);
+
+        // A PATCH commits "Second"; a second PATCH commits "Third" after it and puts it in the cache.
+        Assert.Equal(HttpStatusCode.OK, (await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "Second" })).StatusCode);
+        var second = await a.Services.GetRequiredService<UserStore>().FindAsync(user.Id, ReadConsistency.Latest, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "Third" })).StatusCode);
+
+        // The first PATCH's cache update arrives only now: each write puts after its own commit, and nothing orders two
+        // writes' puts (two replicas, two requests). The older profile must not stay cached.
+        await a.Services.GetRequiredService<UserCache>().ChangedAsync(user.Id, second, CancellationToken.None);
+
+        await Eventually.HoldsAsync(async () => (await NamesAsync(replicas, user.Id)).All(n => n == "Third"), "both replicas show the later PATCH");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("Third", await NameAsync(replicas[i % 2], user.Id));
+        }
+    }
+
+    [SkippableFact]
     public async Task Create_admin_of_a_new_user_replaces_a_cached_not_found_on_running_replicas()
     {
         using var store = TestRedis.Start(storeKind);
