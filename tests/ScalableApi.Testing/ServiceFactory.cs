@@ -85,7 +85,8 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await base.DisposeAsync();
+        // Virtual: a fixture's override (its own standby, a switch) runs too, and ends with the factory's own.
+        await DisposeAsync();
         Tokens.Dispose();
         if (_database is not null)
         {

@@ -61,8 +61,8 @@ public static class TestStandby
     public static string DatabaseName(TestDatabase database) =>
         new NpgsqlConnectionStringBuilder(database.ConnectionString).Database ?? throw new InvalidOperationException("No database named.");
 
-    /// <summary>Waits until the standby has replayed everything the primary has committed so far.</summary>
-    public static async Task CaughtUpAsync(string database)
+    /// <summary>Waits until the standby (the shared one unless named) has replayed everything the primary has committed so far.</summary>
+    public static async Task CaughtUpAsync(string database, string? standbyConnectionString = null)
     {
         await using var primary = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Require(TestDatabase.PostgresEnvironmentVariable)) { Database = database }.ConnectionString);
         await primary.OpenAsync();
@@ -84,7 +84,7 @@ public static class TestStandby
             {
                 try
                 {
-                    await using var standby = new NpgsqlConnection(Standby(database));
+                    await using var standby = new NpgsqlConnection(standbyConnectionString ?? Standby(database));
                     await standby.OpenAsync();
                     await using var replayed = new NpgsqlCommand("SELECT pg_last_wal_replay_lsn() >= @lsn::pg_lsn", standby);
                     replayed.Parameters.AddWithValue("lsn", lsn);

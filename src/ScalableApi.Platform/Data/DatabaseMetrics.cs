@@ -24,13 +24,16 @@ public sealed class DatabaseMetrics(IMeterFactory meterFactory)
     /// <summary>A read carrying a consistency token the standby had not replayed yet: the primary served it.</summary>
     public const string TokenAhead = "token_ahead";
 
+    /// <summary>A read that allows a standby whose replay lag exceeded <c>Database:MaxStandbyLagMilliseconds</c>: the primary served it.</summary>
+    public const string StandbyLagging = "standby_lagging";
+
     /// <summary>A read that allows a standby, but the connection string names one host only.</summary>
     public const string NoStandby = "no_standby";
 
     private readonly Counter<long> _reads = meterFactory.Create(PlatformMeters.Name).CreateCounter<long>(
         "db_reads_total",
         "{connection}",
-        "Read connections by the server that served them (target: primary, standby) and why (reason: latest, standby, standby_unavailable, standby_failed, token_ahead, no_standby).")
+        "Read connections by the server that served them (target: primary, standby) and why (reason: latest, standby, standby_unavailable, standby_failed, standby_lagging, token_ahead, no_standby).")
         .WithLabels("reason", "target");
 
     public void Read(bool onStandby, string reason) =>

@@ -55,6 +55,14 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(0, 10_000, ErrorMessage = "must be from 0 to 10000 ms")]
     public int ReplayCheckMilliseconds { get; set; } = 5;
 
+    /// <summary>
+    /// PostgreSQL: a standby whose replay lag (checked with its replay position, at most every ReplayCheckMilliseconds)
+    /// exceeds this many milliseconds is skipped: reads that allow a standby go to the primary until it catches up.
+    /// 0 turns the bound off.
+    /// </summary>
+    [Range(0, 3_600_000, ErrorMessage = "must be from 0 (no bound) to 3600000 ms")]
+    public int MaxStandbyLagMilliseconds { get; set; } = 5000;
+
     /// <summary>SQLite: milliseconds a writer waits for the database lock before SQLITE_BUSY.</summary>
     [Range(0, 600_000, ErrorMessage = "must be from 0 to 600000 ms")]
     public int BusyTimeoutMilliseconds { get; set; } = 5000;

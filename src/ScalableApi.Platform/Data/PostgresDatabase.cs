@@ -20,12 +20,14 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     private readonly ConsistencyClock _clock;
     private readonly StandbyReplay _replay;
     private readonly bool _multiHost;
+    private readonly double _maxLagSeconds;
 
     public PostgresDatabase(DatabaseOptions options, DatabaseMetrics? metrics = null, ConsistencyClock? clock = null, StandbyReplay? replay = null)
     {
         _metrics = metrics;
         _clock = clock ?? new ConsistencyClock();
         _replay = replay ?? new StandbyReplay(options.ReplayCheckMilliseconds, meterFactory: null);
+        _maxLagSeconds = options.MaxStandbyLagMilliseconds / 1000.0;
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         var cs = builder.ConnectionStringBuilder;
         cs.MaxPoolSize = options.MaxPoolSize;
@@ -82,22 +84,31 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
             return connection;
         }
 
-        if (consistency.MinPosition == 0 && !ReadPositions.Active)
+        var boundLag = _maxLagSeconds > 0;
+        if (consistency.MinPosition == 0 && !ReadPositions.Active && !boundLag)
         {
             _metrics?.Read(onStandby: true, DatabaseMetrics.Standby);
             return connection;
         }
 
         long replayed;
+        double lag;
         try
         {
             // A fill (no token) wants a recent position to claim; a token wants one that reaches it.
-            replayed = await _replay.PositionAsync(connection, consistency.MinPosition == 0 ? long.MaxValue : consistency.MinPosition, cancellationToken);
+            (replayed, lag) = await _replay.StateAsync(connection, consistency.MinPosition == 0 ? long.MaxValue : consistency.MinPosition, boundLag, cancellationToken);
         }
         catch (Exception e) when (DbErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
         {
             await connection.DisposeAsync();
             return await OpenPrimaryAsync(known, DatabaseMetrics.StandbyFailed, cancellationToken);
+        }
+
+        // A read whose token the standby reached has what it needs; a read without one must not see data older than the bound.
+        if (boundLag && lag > _maxLagSeconds && consistency.MinPosition == 0)
+        {
+            await connection.DisposeAsync();
+            return await OpenPrimaryAsync(known, DatabaseMetrics.StandbyLagging, cancellationToken);
         }
 
         if (replayed >= consistency.MinPosition)

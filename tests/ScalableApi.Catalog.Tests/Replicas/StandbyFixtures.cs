@@ -45,6 +45,8 @@ public class StandbyFixture : ServiceFactory<Program>
     [
         new("Database:ConnectionString", TestStandby.Available ? ServiceConnectionString : Database.ConnectionString),
         new("Caching:FillFromPrimaryAfterWrite", "00:00:00"),
+        // The suites that pause the shared standby test tokens, not the lag bound (PostgresStandbyLagBoundTests does).
+        new("Database:MaxStandbyLagMilliseconds", "0"),
     ];
 }
 

@@ -41,13 +41,20 @@ public sealed class StandbyReplay
     /// The position the standby behind <paramref name="connection"/> has replayed: the cached one when it reaches
     /// <paramref name="wanted"/> or was checked within the window, else asked on <paramref name="connection"/>.
     /// </summary>
-    public async ValueTask<long> PositionAsync(NpgsqlConnection connection, long wanted, CancellationToken cancellationToken)
+    public async ValueTask<long> PositionAsync(NpgsqlConnection connection, long wanted, CancellationToken cancellationToken) =>
+        (await StateAsync(connection, wanted, fresh: false, cancellationToken)).Position;
+
+    /// <summary>
+    /// The standby's replay position and lag, as of a check within the window (<paramref name="fresh"/>: the lag is
+    /// wanted, so a cached position that reaches <paramref name="wanted"/> does not spare the check once the window is past).
+    /// </summary>
+    public async ValueTask<(long Position, double LagSeconds)> StateAsync(NpgsqlConnection connection, long wanted, bool fresh, CancellationToken cancellationToken)
     {
         var standby = string.Create(CultureInfo.InvariantCulture, $"{connection.Host}:{connection.Port}");
         if (_standbys.TryGetValue(standby, out var known)
-            && (known.Position >= wanted || Stopwatch.GetTimestamp() - known.CheckedAt < _maxAge))
+            && ((!fresh && known.Position >= wanted) || Stopwatch.GetTimestamp() - known.CheckedAt < _maxAge))
         {
-            return known.Position;
+            return (known.Position, known.LagSeconds);
         }
 
         await using var command = new NpgsqlCommand(ReplaySql, connection);
@@ -55,8 +62,8 @@ public sealed class StandbyReplay
         await reader.ReadAsync(cancellationToken);
         // NULL replay position: a standby that has replayed nothing since it started (only right after start-up).
         var replayed = new Replayed(reader.IsDBNull(0) ? 0 : reader.GetInt64(0), reader.GetDouble(1), Stopwatch.GetTimestamp());
-        _standbys.AddOrUpdate(standby, replayed, (_, old) => replayed.Position >= old.Position ? replayed : old with { CheckedAt = replayed.CheckedAt });
-        return replayed.Position;
+        var kept = _standbys.AddOrUpdate(standby, replayed, (_, old) => replayed.Position >= old.Position ? replayed : old with { LagSeconds = replayed.LagSeconds, CheckedAt = replayed.CheckedAt });
+        return (kept.Position, replayed.LagSeconds);
     }
 
     private IEnumerable<Measurement<double>> Observe()

@@ -1,0 +1,52 @@
+namespace ScalableApi.Catalog.Tests.Replicas;
+
+/// <summary>
+/// Two standbys of one primary with <c>Load Balance Hosts=true</c>: the service's reads that allow a standby land on
+/// both (each read asks <c>inet_server_port()</c> through the service's own read path), and none on the primary.
+/// </summary>
+[Collection(TestStandby.Collection)]
+[Trait("Category", "PostgresStandby")]
+public sealed class PostgresStandbyBalancingTests : IClassFixture<TwoStandbysFixture>
+{
+    private readonly TwoStandbysFixture _factory;
+
+    public PostgresStandbyBalancingTests(TwoStandbysFixture factory)
+    {
+        TestStandby.SkipUnlessStandby();
+        _factory = factory;
+    }
+
+    [SkippableFact]
+    public async Task Reads_are_spread_over_both_standbys()
+    {
+        var database = _factory.Services.GetRequiredService<IDatabase>();
+        int[] standbys = [_factory.SharedStandbyPort, _factory.Second.Port];
+        await TestStandby.CaughtUpAsync(_factory.DatabaseName);
+        await _factory.Second.CaughtUpAsync(_factory.DatabaseName);
+        await Eventually.HoldsAsync(
+            async () => (await PortsAsync(database, 20)).SetEquals(standbys),
+            "reads reach both standbys");
+
+        var ports = await PortsAsync(database, 40);
+        Assert.Equal(standbys.Order(), ports.Order());
+    }
+
+    private static async Task<HashSet<int>> PortsAsync(IDatabase database, int reads)
+    {
+        var ports = new HashSet<int>();
+        for (var i = 0; i < reads; i++)
+        {
+            ports.Add(await database.ReadAsync(
+                ReadConsistency.Any,
+                async connection =>
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT inet_server_port()";
+                    return (int)(await command.ExecuteScalarAsync())!;
+                },
+                CancellationToken.None));
+        }
+
+        return ports;
+    }
+}
