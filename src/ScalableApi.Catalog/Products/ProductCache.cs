@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Caching.Hybrid;
-using ZiggyCreatures.Caching.Fusion;
 using ScalableApi.Platform.Caching;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace ScalableApi.Catalog.Products;
 

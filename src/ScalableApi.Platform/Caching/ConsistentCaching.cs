@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Caching.Hybrid;
-using ZiggyCreatures.Caching.Fusion;
 using ScalableApi.Platform.Data;
 using ScalableApi.Platform.Data.Consistency;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace ScalableApi.Platform.Caching;
 
