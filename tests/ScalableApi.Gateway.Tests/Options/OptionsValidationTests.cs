@@ -107,5 +107,5 @@ public sealed class OptionsValidationTests
     }
 
     private static Task<string> StartupMessageAsync(Dictionary<string, string?> settings) =>
-        StartupFailure.MessageAsync(new GatewayFactory(settings));
+        StartupFailure.MessageAsync(() => new GatewayFactory(settings));
 }

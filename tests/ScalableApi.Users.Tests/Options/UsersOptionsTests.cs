@@ -18,7 +18,7 @@ public sealed class UsersOptionsTests
     [InlineData("Users:RefreshTokenSweepBatchSize", "0")]
     public async Task UsersOptions_refuse(string key, string value)
     {
-        var message = await StartupFailure.MessageAsync(new UsersService(new() { [key] = value }));
+        var message = await StartupFailure.MessageAsync(() => new UsersService(new() { [key] = value }));
 
         Assert.Contains(key, message, StringComparison.Ordinal);
     }
@@ -26,7 +26,7 @@ public sealed class UsersOptionsTests
     [Fact]
     public async Task A_bad_admin_address_is_named_by_its_position_without_echoing_it()
     {
-        var message = await StartupFailure.MessageAsync(new UsersService(new()
+        var message = await StartupFailure.MessageAsync(() => new UsersService(new()
         {
             ["Users:AdminEmails:0"] = "ops@example.com",
             ["Users:AdminEmails:1"] = "ops at example",
