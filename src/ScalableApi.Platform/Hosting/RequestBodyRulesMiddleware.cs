@@ -17,12 +17,26 @@ namespace ScalableApi.Platform.Hosting;
 /// </summary>
 internal sealed class RequestBodyRulesMiddleware(RequestDelegate next, IOptions<PlatformOptions> options)
 {
+    /// <summary>
+    /// How much of a refused body the server still reads and discards. A client that sends its body without waiting
+    /// (no <c>Expect: 100-continue</c>, which is most) is still writing when the 413 is sent; if the server then closed
+    /// with the body unread, the kernel would reset the connection and the client would see a broken pipe instead of
+    /// the 413. Above this the connection is closed anyway: reading more would let anyone spend our bandwidth.
+    /// </summary>
+    internal const long MaxDrainedBodyBytes = 16 * 1024 * 1024;
+
     public Task InvokeAsync(HttpContext context)
     {
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
             ?? options.Value.MaxRequestBodyBytes;
-        if (limit is { } max && context.Request.ContentLength > max)
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (limit is { } max && context.Request.ContentLength is { } length && length > max)
         {
+            if (length <= MaxDrainedBodyBytes && feature is { IsReadOnly: false })
+            {
+                feature.MaxRequestBodySize = length; // Kestrel drains the unread body after the response only within its limit.
+            }
+
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -31,7 +45,6 @@ internal sealed class RequestBodyRulesMiddleware(RequestDelegate next, IOptions<
             CheckCharset(context.Request, contentType);
         }
 
-        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
             feature.MaxRequestBodySize = limit;

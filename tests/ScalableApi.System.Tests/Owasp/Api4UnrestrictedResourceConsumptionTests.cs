@@ -27,6 +27,19 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
     }
 
     [Fact]
+    public async Task A_large_body_sent_without_waiting_still_reads_as_413_on_every_json_write()
+    {
+        // Most clients send the whole body at once; the gateway reads and discards it so the 413 is not lost in a reset.
+        var objects = await OwaspObjects.CreateAsync(_client);
+        var big = "{\"name\":\"" + new string('x', 4 * 1024 * 1024) + "\"}";
+        foreach (var (method, template) in OwaspRoutes.JsonWrites)
+        {
+            using var response = await SendJsonAsync(method, objects.Fill(template), big, TokenFor(objects, template), expectContinue: false);
+            await response.ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        }
+    }
+
+    [Fact]
     public async Task Json_nested_deeper_than_the_serializer_allows_is_400_on_every_json_write()
     {
         var objects = await OwaspObjects.CreateAsync(_client);
@@ -73,12 +86,11 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
         _ => objects.Owner.AccessToken,
     };
 
-    private Task<HttpResponseMessage> SendJsonAsync(string method, string path, string json, string? token)
+    private Task<HttpResponseMessage> SendJsonAsync(string method, string path, string json, string? token, bool expectContinue = true)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        // As curl and browsers do for large bodies: the 413 can come before the body is sent, so the refusal is
-        // read rather than lost in a reset while the client still writes.
-        request.Headers.ExpectContinue = true;
+        // As curl does for large bodies: the 413 can come before the body is sent.
+        request.Headers.ExpectContinue = expectContinue;
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
