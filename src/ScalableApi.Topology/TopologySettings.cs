@@ -20,7 +20,8 @@ public sealed record TopologySettings
 
     /// <summary>
     /// Tests and benchmarks: every client is one loopback address, so the gateway's per-IP and per-user limits are
-    /// raised out of the way (the limits themselves are tested in the gateway's own suite).
+    /// raised out of the way (the limits themselves are tested in the gateway's own suite). The failed logins per
+    /// e-mail keep their configured limit: no load fails logins on one e-mail.
     /// </summary>
     public bool RaisedRateLimits { get; init; }
 

@@ -67,7 +67,8 @@ public sealed class TopologyEnvironmentTests
 
         Assert.DoesNotContain(normal.Keys, key => key.StartsWith("Gateway__RateLimits__", StringComparison.Ordinal));
         Assert.Equal(TopologyEnvironment.RaisedLimit, raised["Gateway__RateLimits__AnonymousPerIp"]);
-        Assert.Equal(TopologyEnvironment.RaisedLimit, raised["Gateway__RateLimits__FailedLoginsPerEmail"]);
+        Assert.Equal(TopologyEnvironment.RaisedLimit, raised["Gateway__RateLimits__FailedLoginsPerIp"]);
+        Assert.DoesNotContain("Gateway__RateLimits__FailedLoginsPerEmail", raised.Keys);
     }
 
     [Fact]

@@ -6,11 +6,12 @@ namespace ScalableApi.System.Tests.Owasp;
 /// OWASP API Security Top 10 (2023), API6:2023 Unrestricted Access to Sensitive Business Flows: the flows worth
 /// automating against us are sign-up and sign-in (account farming, credential stuffing). Through the gateway both
 /// are counted by the shared rate limiter on every answer (<c>RateLimit-*</c> headers, the remaining allowance
-/// falling with each attempt, from any gateway replica), and a failed sign-in says nothing about whether the
-/// e-mail exists. This topology raises every limit out of the way of load (as the AppHost's load tests do), so
-/// the 429s themselves, per IP, per user, 10 failed logins per IP and per e-mail, 20 registrations per IP, are
-/// asserted in <c>ScalableApi.Gateway.Tests/RateLimiting/RateLimitTests</c>; a keyed POST running once in the
-/// idempotency suites (<c>*/Idempotency</c>).
+/// falling with each attempt, from any gateway replica), a failed sign-in says nothing about whether the e-mail
+/// exists, and 10 failed sign-ins lock that e-mail (429, even for the right password) while others sign in. This
+/// topology raises the per-IP and per-user limits out of the way of load (as the benchmarks do), so those 429s, per
+/// IP, per user, 10 failed logins per IP, 20 registrations per IP, are asserted in
+/// <c>ScalableApi.Gateway.Tests/RateLimiting/RateLimitTests</c>; a keyed POST running once in the idempotency suites
+/// (<c>*/Idempotency</c>).
 /// </summary>
 [Collection(SharedTopology.Name)]
 public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTopology topology)
@@ -47,6 +48,27 @@ public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTo
         }
 
         Assert.True(remaining[1] < remaining[0], $"remaining allowance did not fall: {string.Join(", ", remaining)}");
+    }
+
+    [Fact]
+    public async Task Ten_failed_sign_ins_lock_that_email_even_for_the_right_password_while_another_signs_in()
+    {
+        var victim = UniqueEmail("stuffed");
+        var bystander = UniqueEmail("bystander");
+        (await _client.RegisterAsync(victim)).Dispose();
+        (await _client.RegisterAsync(bystander)).Dispose();
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var failed = await _client.LoginAsync(victim, "guess " + i);
+            await failed.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        using var locked = await _client.LoginAsync(victim);
+        await locked.ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(locked.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a locked sign-in says when to come back");
+        using var other = await _client.LoginAsync(bystander);
+        await other.ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
