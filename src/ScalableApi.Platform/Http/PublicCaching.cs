@@ -17,6 +17,12 @@ public static class PublicCaching
 
     public const string PrivateCacheControl = "private, no-store";
 
+    /// <summary>A cacheable response's surrogate keys, space-separated (read and stripped by the gateway).</summary>
+    public const string SurrogateKeyHeader = "Surrogate-Key";
+
+    /// <summary>The surrogate keys a write changed, space-separated (read and stripped by the gateway).</summary>
+    public const string SurrogateKeyPurgeHeader = "Surrogate-Key-Purge";
+
     /// <summary>
     /// Public or private by whether the request is signed in, and <c>Vary: Authorization</c> because that makes
     /// the response depend on the header: a CDN must not answer a signed-in request with a public copy.
@@ -33,16 +39,55 @@ public static class PublicCaching
     /// Marks 200 responses of a public GET cacheable, and the 304s that stand for them. Errors are not: a 404 for an
     /// item created a moment later, or a 400, must not be pinned in a CDN for 30 seconds.
     /// </summary>
-    public static RouteHandlerBuilder CachePublicly(this RouteHandlerBuilder builder) =>
+    public static RouteHandlerBuilder CachePublicly(this RouteHandlerBuilder builder) => builder.CachePublicly(null);
+
+    /// <summary>
+    /// As <see cref="CachePublicly(RouteHandlerBuilder)"/>, naming the response's surrogate keys (space-separated, e.g.
+    /// <c>product:42</c>) in <c>Surrogate-Key</c>: the gateway's edge cache then drops it when a write purges one of
+    /// them, and only then. The gateway strips the header. A response without keys is dropped by every purge.
+    /// </summary>
+    public static RouteHandlerBuilder CachePublicly(this RouteHandlerBuilder builder, Func<HttpContext, string>? surrogateKeys) =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
-            var inner = result is INestedHttpResult nested ? nested.Result : result;
-            if (inner is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK or StatusCodes.Status304NotModified })
+            if (Status(result) is StatusCodes.Status200OK or StatusCodes.Status304NotModified)
             {
                 Apply(context.HttpContext);
+                if (surrogateKeys is not null)
+                {
+                    context.HttpContext.Response.Headers[SurrogateKeyHeader] = surrogateKeys(context.HttpContext);
+                }
             }
 
             return result;
         });
+
+    /// <summary>
+    /// Names, on a successful write, the surrogate keys it changed in <c>Surrogate-Key-Purge</c>: the gateway that
+    /// carries it purges them before the response leaves and tells the other gateways. A write without the header
+    /// (an error, a handler that does not use this) makes the gateways purge everything. <paramref name="keys"/> sees
+    /// the result, for keys only it knows (a created item's author).
+    /// </summary>
+    public static RouteHandlerBuilder PurgesEdgeKeys(this RouteHandlerBuilder builder, Func<HttpContext, object?, string> keys) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            if (Status(result) is >= 200 and < 300)
+            {
+                context.HttpContext.Response.Headers[SurrogateKeyPurgeHeader] = keys(context.HttpContext, result);
+            }
+
+            return result;
+        });
+
+    /// <summary>As <see cref="PurgesEdgeKeys(RouteHandlerBuilder, Func{HttpContext, object?, string})"/>, for keys the request names.</summary>
+    public static RouteHandlerBuilder PurgesEdgeKeys(this RouteHandlerBuilder builder, Func<HttpContext, string> keys) =>
+        builder.PurgesEdgeKeys((context, _) => keys(context));
+
+    /// <summary>A route value as a key part (<c>product:{id}</c>).</summary>
+    public static string RouteValue(this HttpContext context, string name) =>
+        Convert.ToString(context.Request.RouteValues[name], CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private static int? Status(object? result) =>
+        (result is INestedHttpResult nested ? nested.Result : result) is IStatusCodeHttpResult { StatusCode: { } status } ? status : null;
 }
