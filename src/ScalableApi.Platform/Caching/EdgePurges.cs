@@ -12,10 +12,17 @@ public static class EdgePurges
     /// <summary>The gateways' default <c>Gateway:EdgeCache:PurgeChannel</c>.</summary>
     public const string Channel = "scalableapi:edge-cache:purge";
 
+    /// <summary>
+    /// Most keys one purge names; a write or cascade that changed more purges everything instead (a handful of
+    /// kilobytes in a response header, far below a proxy's limit; with the gateway's 8192 slots, far more keys would
+    /// purge nearly everything anyway).
+    /// </summary>
+    public const int MaxKeys = 512;
+
     /// <summary>Publishes a purge of everything when a store is configured; a store that is down is not an error (gateways then cap their hits' age).</summary>
     public static Task PublishAsync(IServiceProvider services, string source) => PublishAsync(services, source, []);
 
-    /// <summary>Publishes a purge of these surrogate keys (none: everything).</summary>
+    /// <summary>Publishes a purge of these surrogate keys (none, or more than <see cref="MaxKeys"/>: everything).</summary>
     public static async Task PublishAsync(IServiceProvider services, string source, IReadOnlyCollection<string> keys)
     {
         if (services.GetService<IConnectionMultiplexer>() is not { } redis)
@@ -25,7 +32,7 @@ public static class EdgePurges
 
         try
         {
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), Message(source, keys));
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), Message(source, keys.Count > MaxKeys ? [] : keys));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
