@@ -33,6 +33,19 @@ internal sealed class UserDeletedHandler(CollectionVersions versions, IServicePr
 
     internal const string DeletePostsSql = "DELETE FROM posts WHERE author_id = @UserId RETURNING id";
 
+    /// <summary>
+    /// What the edge shows of it (see <see cref="ContentEdgeKeys"/>): the user's pages, each deleted post and its
+    /// comments, each post that lost a comment (its count, which its author's pages show, and its comments), and the
+    /// comment pages of everyone whose comments on the user's posts went.
+    /// </summary>
+    internal static string[] EdgeKeys(long userId, long[] posts, (long Id, long AuthorId)[] touched, long[] commenters) =>
+    [
+        .. new[] { ContentEdgeKeys.UserPosts(userId), ContentEdgeKeys.UserComments(userId) }
+            .Concat(posts.Concat(touched.Select(t => t.Id)).SelectMany(post => new[] { ContentEdgeKeys.Post(post), ContentEdgeKeys.PostComments(post) }))
+            .Concat(commenters.Where(c => c != userId).Select(ContentEdgeKeys.UserComments))
+            .Distinct(StringComparer.Ordinal),
+    ];
+
     public async Task HandleAsync(UserDeleted @event, EventContext context, CancellationToken cancellationToken)
     {
         var connection = context.Connection;
@@ -70,8 +83,8 @@ internal sealed class UserDeletedHandler(CollectionVersions versions, IServicePr
                 await revocations.RevokeUserAsync(@event.UserId);
             }
 
-            // The user's DELETE purged the gateways before this ran: pages read since still show what just went.
-            await EdgePurges.PublishAsync(services, "content:user-deleted");
+            // The user's DELETE purged only their profile at the gateways: their pages still show what just went.
+            await EdgePurges.PublishAsync(services, "content:user-deleted", EdgeKeys(@event.UserId, posts, touched, commenters));
         });
     }
 }

@@ -10,15 +10,19 @@ internal static class CommentsApi
     public static IEndpointRouteBuilder MapCommentsApi(this IEndpointRouteBuilder app)
     {
         var postComments = app.MapGroup("/api/posts/{postId:long}/comments").WithTags("Comments");
+        // Surrogate keys: see ContentEdgeKeys.
         postComments.MapPost("", CreateComment).RequireAuthorization().Validate<CreateCommentRequest>().Idempotent()
+            .PurgesEdgeKeys((_, result) => PublicCaching.ValueOf<Comment>(result) is { } comment ? ContentEdgeKeys.CommentCreated(comment) : string.Empty)
             .WithName("CreateComment").WithSummary("Comment on a post as the signed-in user.");
-        postComments.MapGet("", ListPostComments).CachePublicly()
+        postComments.MapGet("", ListPostComments).CachePublicly(c => ContentEdgeKeys.PostComments(c.RouteId("postId")))
             .WithName("ListPostComments").WithSummary("A page of a post's comments, newest first.");
 
         // The Location of a created comment must resolve to something.
-        app.MapGet("/api/comments/{id:long}", GetComment).WithTags("Comments").CachePublicly()
+        app.MapGet("/api/comments/{id:long}", GetComment).WithTags("Comments")
+            .CachePublicly((_, result) => PublicCaching.ValueOf<Comment>(result) is { } comment ? ContentEdgeKeys.PostComments(comment.PostId) : string.Empty)
             .WithName("GetComment").WithSummary("One comment.");
-        app.MapGet("/api/users/{userId:long}/comments", ListUserComments).WithTags("Comments").CachePublicly()
+        app.MapGet("/api/users/{userId:long}/comments", ListUserComments).WithTags("Comments")
+            .CachePublicly(c => ContentEdgeKeys.UserComments(c.RouteId("userId")))
             .WithName("ListUserComments").WithSummary("A page of a user's comments, newest first.");
         return app;
     }

@@ -9,16 +9,20 @@ internal static class PostsApi
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder app)
     {
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
+        // Surrogate keys (see ContentEdgeKeys): a new post changes only its author's pages (its id had no cached item:
+        // a 404 is never cached); a delete names what it took with it itself, as only the handler knows it.
         posts.MapPost("", CreatePost).RequireAuthorization().Validate<CreatePostRequest>().Idempotent()
+            .PurgesEdgeKeys((_, result) => PublicCaching.ValueOf<Post>(result) is { } post ? ContentEdgeKeys.UserPosts(post.AuthorId) : string.Empty)
             .WithName("CreatePost").WithSummary("Publish a post as the signed-in user.");
-        posts.MapGet("/{id:long}", GetPost).CachePublicly()
+        posts.MapGet("/{id:long}", GetPost).CachePublicly(c => ContentEdgeKeys.Post(c.RouteId("id")))
             .WithName("GetPost").WithSummary("One post with its comment count.");
         posts.MapDelete("/{id:long}", DeletePost).RequireAuthorization()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("DeletePost").WithSummary("Delete a post and its comments (its author or an admin).");
 
         // A user's posts live here, not in the users service: users and content do not share a database.
-        app.MapGet("/api/users/{userId:long}/posts", ListUserPosts).WithTags("Posts").CachePublicly()
+        app.MapGet("/api/users/{userId:long}/posts", ListUserPosts).WithTags("Posts")
+            .CachePublicly((c, result) => ContentEdgeKeys.UserPostsPage(c.RouteId("userId"), PublicCaching.ValueOf<Page<Post>>(result)))
             .WithName("ListUserPosts").WithSummary("A page of a user's posts, newest first.");
         return app;
     }
@@ -64,6 +68,7 @@ internal static class PostsApi
         if (result is { Outcome: WriteOutcome.Done, Value: { } deletion })
         {
             await services.Cache.DeletedAsync(id, deletion, cancellationToken);
+            services.Http.Response.SetEdgePurgeKeys(ContentEdgeKeys.PostDeleted(id, deletion));
         }
 
         return result.Outcome switch

@@ -19,8 +19,11 @@ internal sealed class CachedResponse
     /// <summary>Last moment it may stand in for a failing upstream (stale-if-error).</summary>
     public required DateTimeOffset StaleUntil { get; init; }
 
-    /// <summary>The store's generation when the miss that filled it began: a purge since then makes it dead.</summary>
+    /// <summary>The store's purge sequence when the miss that filled it began: a purge of one of its keys since then makes it dead.</summary>
     public required long Generation { get; init; }
+
+    /// <summary>The store's slots of its surrogate keys (<see cref="EdgeCacheStore.Slots"/>).</summary>
+    public required int[] KeySlots { get; init; }
 
     /// <summary>Rough memory use, the unit of the store's size limit.</summary>
     public long Size => Body.Length + 256 + Headers.Sum(static h => h.Key.Length + h.Value.ToString().Length + 32);

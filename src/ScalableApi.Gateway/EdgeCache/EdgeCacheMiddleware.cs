@@ -6,8 +6,9 @@ using Yarp.ReverseProxy.Model;
 namespace ScalableApi.Gateway.EdgeCache;
 
 /// <summary>
-/// Answers anonymous GET/HEAD on cached routes from memory, goes upstream once per cold key, and empties the cache
-/// when a write passes (before the write's response leaves: a read after it never sees the old value).
+/// Answers anonymous GET/HEAD on cached routes from memory, goes upstream once per cold key, and purges when a write
+/// passes (before the write's response leaves: a read after it never sees the old value): the surrogate keys the
+/// service named in <see cref="SurrogateKeyPurgeHeader"/>, or everything when it named none.
 /// </summary>
 internal sealed class EdgeCacheMiddleware(
     RequestDelegate next,
@@ -18,6 +19,9 @@ internal sealed class EdgeCacheMiddleware(
     TimeProvider time)
 {
     public const string SurrogateKeyHeader = "Surrogate-Key";
+
+    /// <summary>The keys a write changed, from the service that made it; never shown to the client.</summary>
+    public const string SurrogateKeyPurgeHeader = "Surrogate-Key-Purge";
 
     // Headers that belong to one transfer, not to the stored representation.
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
@@ -133,7 +137,7 @@ internal sealed class EdgeCacheMiddleware(
 
         var now = time.GetUtcNow();
         var failed = response.StatusCode >= StatusCodes.Status500InternalServerError || context.GetForwarderErrorFeature() is not null;
-        if (failed && stale is not null && now <= stale.StaleUntil && stale.Generation == store.Generation)
+        if (failed && stale is not null && now <= stale.StaleUntil && store.Alive(stale))
         {
             metrics.Request(route, "stale");
             foreach (var added in response.Headers.Keys.Where(name => !before.Contains(name)).ToList())
@@ -159,6 +163,7 @@ internal sealed class EdgeCacheMiddleware(
                 FreshUntil = now + fresh,
                 StaleUntil = now + fresh + _options.StaleIfError,
                 Generation = generation,
+                KeySlots = EdgeCacheStore.Slots(response.Headers[SurrogateKeyHeader].ToString()),
             };
             store.Store(key, Freshness.VaryHeaders(response.Headers), request.Headers, stored, started);
         }
@@ -213,23 +218,30 @@ internal sealed class EdgeCacheMiddleware(
     }
 
     /// <summary>
-    /// A write empties this cache and tells the other gateways before its response starts. Only a 4xx is known to
+    /// A write purges this cache and tells the other gateways before its response starts: the keys the service said
+    /// it changed, or everything when it said nothing (an unknown or older service, a timeout). Only a 4xx is known to
     /// have changed nothing; a 5xx or a timeout may have committed, so it purges too.
     /// </summary>
     private async Task WriteAsync(HttpContext context)
     {
         var purged = 0;
-        async Task PurgeOnceAsync()
+        async Task PurgeOnceAsync(string[] keys)
         {
             if (Interlocked.Exchange(ref purged, 1) == 0)
             {
-                store.Purge("local");
-                await channel.PublishAsync();
+                store.Purge(keys, "local");
+                await channel.PublishAsync(keys);
             }
         }
 
         var response = context.Response;
-        response.OnStarting(() => ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync());
+        response.OnStarting(() =>
+        {
+            var keys = response.Headers[SurrogateKeyPurgeHeader].ToString()
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            response.Headers.Remove(SurrogateKeyPurgeHeader);
+            return ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync(keys);
+        });
         try
         {
             await next(context);
@@ -238,7 +250,7 @@ internal sealed class EdgeCacheMiddleware(
         {
             if (!response.HasStarted || !ChangedNothing(response.StatusCode))
             {
-                await PurgeOnceAsync();
+                await PurgeOnceAsync([]); // no response of the service's reached us: what it changed is unknown
             }
         }
     }

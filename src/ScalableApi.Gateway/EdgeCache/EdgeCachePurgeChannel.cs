@@ -1,10 +1,12 @@
+using ScalableApi.Platform.Caching;
 using StackExchange.Redis;
 
 namespace ScalableApi.Gateway.EdgeCache;
 
 /// <summary>
-/// Purges between gateways over the Redis-protocol store: a write through one gateway publishes, every other
-/// gateway empties its cache. While the subscription is down a purge may be lost, so hits are capped to a short age
+/// Purges between gateways over the Redis-protocol store: a write through one gateway publishes the surrogate keys
+/// it changed (<c>sender|key key</c>, see <see cref="EdgePurges"/>), every other gateway purges them; a message
+/// without keys empties the cache. While the subscription is down a purge may be lost, so hits are capped to a short age
 /// (<see cref="EdgeCacheOptions.MaxAgeWhilePurgeChannelDown"/>) and the cache empties when it comes back. Without a
 /// store there is nobody to tell: a single gateway.
 /// </summary>
@@ -45,8 +47,8 @@ internal sealed partial class EdgeCachePurgeChannel(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Tells the other gateways; returns when the store has handed the message on (or failed to).</summary>
-    public async Task PublishAsync()
+    /// <summary>Tells the other gateways (no keys: everything); returns when the store has handed the message on (or failed to).</summary>
+    public async Task PublishAsync(IReadOnlyCollection<string> keys)
     {
         if (_redis is null)
         {
@@ -55,7 +57,7 @@ internal sealed partial class EdgeCachePurgeChannel(
 
         try
         {
-            await _redis.GetSubscriber().PublishAsync(Channel, _self);
+            await _redis.GetSubscriber().PublishAsync(Channel, EdgePurges.Message(_self, keys));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -78,9 +80,10 @@ internal sealed partial class EdgeCachePurgeChannel(
             await subscriber.UnsubscribeAsync(Channel);
             await subscriber.SubscribeAsync(Channel, (_, message) =>
             {
-                if (message != _self)
+                var (sender, keys) = EdgePurges.Parse(message.ToString());
+                if (sender != _self)
                 {
-                    store.Purge("remote");
+                    store.Purge(keys, "remote");
                 }
             });
             var wasUp = _up;

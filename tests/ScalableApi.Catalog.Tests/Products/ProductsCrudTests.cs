@@ -122,6 +122,28 @@ public abstract class ProductsCrudTests(ServiceFactory<Program> factory)
         Assert.Equal(created, await response.Content.ReadFromJsonAsync<Product>());
     }
 
+    [SkippableFact]
+    public async Task Reads_name_their_surrogate_keys_and_writes_the_keys_they_change()
+    {
+        var (created, _) = await factory.CreateAsync("Kettle", "Hot", 20m, 1);
+        using var anonymous = factory.CreateClient();
+        using var admin = factory.CreateClient(factory.Tokens.Admin());
+
+        using var item = await anonymous.GetAsync($"/api/products/{created.Id}");
+        using var page = await anonymous.GetAsync("/api/products");
+        using var create = await admin.PostAsJsonAsync("/api/products", CatalogClient.Body("Cup", "Small", 2m, 1));
+        using var replace = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body("Kettle", "Hotter", 21m, 1));
+        using var missing = await admin.PutAsJsonAsync("/api/products/999999999", CatalogClient.Body("Kettle", "Hotter", 21m, 1));
+        using var delete = await admin.DeleteAsync($"/api/products/{created.Id}");
+
+        Assert.Equal($"product:{created.Id}", item.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Equal("products", page.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Equal("products", create.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal($"product:{created.Id} products", replace.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal($"product:{created.Id} products", delete.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.False(missing.Headers.Contains("Surrogate-Key-Purge")); // changed nothing
+    }
+
     [SkippableTheory]
     [InlineData("/api/products/999999999")]
     [InlineData("/api/products/-1")]

@@ -176,6 +176,44 @@ public abstract class PostsTests(ServiceFactory<Program> factory)
     }
 
     [SkippableFact]
+    public async Task Reads_name_their_surrogate_keys_and_writes_the_keys_they_change()
+    {
+        var authorId = ContentApi.NewUserId();
+        var commenterId = ContentApi.NewUserId();
+        using var author = _api.As(authorId);
+        using var commenter = _api.As(commenterId);
+        using var anonymous = _api.Anonymous();
+
+        using var create = await author.PostAsJsonAsync("/api/posts", new { title = "Keyed", body = "post" });
+        var post = (await create.Content.ReadFromJsonAsync<Post>())!;
+        using var comment = await commenter.PostAsJsonAsync($"/api/posts/{post.Id}/comments", new { body = "keyed" });
+        var created = (await comment.Content.ReadFromJsonAsync<Comment>())!;
+        using var item = await anonymous.GetAsync($"/api/posts/{post.Id}");
+        using var authorPage = await anonymous.GetAsync($"/api/users/{authorId}/posts");
+        using var comments = await anonymous.GetAsync($"/api/posts/{post.Id}/comments");
+        using var one = await anonymous.GetAsync($"/api/comments/{created.Id}");
+        using var commenterPage = await anonymous.GetAsync($"/api/users/{commenterId}/comments");
+        using var missing = await anonymous.GetAsync("/api/posts/999999999");
+        using var forbidden = await commenter.DeleteAsync($"/api/posts/{post.Id}");
+        using var delete = await author.DeleteAsync($"/api/posts/{post.Id}");
+
+        Assert.Equal($"user:{authorId}:posts", create.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal($"post:{post.Id} post:{post.Id}:comments user:{commenterId}:comments", comment.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal($"post:{post.Id}", item.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Equal($"user:{authorId}:posts post:{post.Id}", authorPage.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Equal($"post:{post.Id}:comments", comments.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Equal($"post:{post.Id}:comments", one.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Equal($"user:{commenterId}:comments", commenterPage.Headers.GetValues("Surrogate-Key").Single());
+        Assert.False(missing.Headers.Contains("Surrogate-Key")); // a 404 is not cached
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.False(forbidden.Headers.Contains("Surrogate-Key-Purge")); // changed nothing
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal(
+            $"post:{post.Id} post:{post.Id}:comments user:{authorId}:posts user:{commenterId}:comments",
+            delete.Headers.GetValues("Surrogate-Key-Purge").Single());
+    }
+
+    [SkippableFact]
     public async Task Delete_takes_the_posts_comments_with_it_and_leaves_other_posts_alone()
     {
         var authorId = ContentApi.NewUserId();

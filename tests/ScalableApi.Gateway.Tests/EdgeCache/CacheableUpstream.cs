@@ -3,7 +3,8 @@ namespace ScalableApi.Gateway.Tests.EdgeCache;
 /// <summary>
 /// A real upstream (Kestrel on loopback) for <c>/api/products/cached/{id}</c>: answers the current value of the
 /// product with the Cache-Control it is told to send, an ETag of the value, and can be made slow or failing.
-/// A PUT replaces the value, as the catalog does.
+/// A PUT replaces the value, as the catalog does, and names the surrogate keys it changed (unless told not to, as an
+/// older service would not). <c>/api/products/cached</c> is the list page (key <c>products</c>) of the values written.
 /// </summary>
 internal sealed class CacheableUpstream : IAsyncDisposable
 {
@@ -26,6 +27,9 @@ internal sealed class CacheableUpstream : IAsyncDisposable
 
     public int BodyPadding { get; set; }
 
+    /// <summary>When false, writes answer without <c>Surrogate-Key-Purge</c> (a service that does not know it).</summary>
+    public bool NamesPurgeKeys { get; set; } = true;
+
     public static async Task<CacheableUpstream> StartAsync()
     {
         CacheableUpstream? upstream = null;
@@ -35,8 +39,26 @@ internal sealed class CacheableUpstream : IAsyncDisposable
             {
                 await upstream!.AnswerAsync(id, context);
             });
+            app.MapGet("/api/products/cached", async (HttpContext context) =>
+            {
+                string list;
+                lock (upstream!._values)
+                {
+                    list = "list:" + string.Join(',', upstream._values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
+                }
+
+                context.Response.Headers.CacheControl = upstream.CacheControl;
+                context.Response.Headers["Surrogate-Key"] = "products";
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(list);
+            });
             app.MapPut("/api/products/cached/{id}", async (string id, HttpRequest request) =>
             {
+                if (upstream!.NamesPurgeKeys)
+                {
+                    request.HttpContext.Response.Headers["Surrogate-Key-Purge"] = $"product:{id} products";
+                }
+
                 var value = await new StreamReader(request.Body).ReadToEndAsync();
                 lock (upstream!._values)
                 {
@@ -78,7 +100,8 @@ internal sealed class CacheableUpstream : IAsyncDisposable
         context.Response.Headers.CacheControl = CacheControl;
         context.Response.Headers.Vary = "Authorization";
         context.Response.Headers.ETag = $"\"{value.GetHashCode(StringComparison.Ordinal):x}\"";
-        context.Response.Headers["Surrogate-Key"] = $"product:{id} products";
+        // An item is its own key; "products" is the key of the list pages it appears on, purged by every product write.
+        context.Response.Headers["Surrogate-Key"] = $"product:{id}";
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync(value);
     }

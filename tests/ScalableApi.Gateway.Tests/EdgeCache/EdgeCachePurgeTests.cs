@@ -41,6 +41,119 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_purges_its_keys_on_the_carrying_gateway_before_its_response_and_on_the_other_within_100_ms()
+    {
+        await using var writer = Gateway();
+        await using var reader = Gateway();
+        using var client = reader.CreateClient();
+        using var writersClient = writer.CreateClient();
+        using var admin = Admin(writer);
+        foreach (var http in new[] { client, writersClient })
+        {
+            Assert.Equal("v0-42", await http.GetStringAsync("/api/products/cached/42"));
+        }
+
+        using var put = await admin.PutAsync("/api/products/cached/42", new StringContent("v1-42", Encoding.UTF8, "text/plain"));
+        var answered = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.False(put.Headers.Contains("Surrogate-Key-Purge"));
+        Assert.Equal("v1-42", await writersClient.GetStringAsync("/api/products/cached/42")); // no waiting: purged before the answer
+        // The bound, as a deadline on the poll (how fast it is goes to bench/).
+        while (await client.GetStringAsync("/api/products/cached/42") != "v1-42")
+        {
+            Assert.True(answered.ElapsedMilliseconds < 100, "the other gateway purged within 100 ms of the write's response");
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
+    public async Task Purging_one_product_leaves_the_others_cached_and_purges_the_list_pages()
+    {
+        await using var writer = Gateway();
+        await using var reader = Gateway();
+        using var admin = Admin(writer);
+        foreach (var gateway in new[] { writer, reader })
+        {
+            using var http = gateway.CreateClient();
+            await http.GetStringAsync("/api/products/cached/43");
+            await http.GetStringAsync("/api/products/cached");
+        }
+
+        using var put = await admin.PutAsync("/api/products/cached/42", new StringContent("v1-42", Encoding.UTF8, "text/plain"));
+
+        foreach (var gateway in new[] { writer, reader })
+        {
+            using var http = gateway.CreateClient();
+            await Eventually.HoldsAsync(async () => await http.GetStringAsync("/api/products/cached") == "list:v1-42", "the list page purged");
+            var afterList = _upstream.Requests;
+            Assert.Equal("v0-43", await http.GetStringAsync("/api/products/cached/43"));
+            Assert.Equal(afterList, _upstream.Requests); // product 43 still a hit
+        }
+    }
+
+    [Fact]
+    public async Task A_write_naming_no_keys_still_empties_every_gateway()
+    {
+        _upstream.NamesPurgeKeys = false;
+        await using var writer = Gateway();
+        await using var reader = Gateway();
+        using var client = reader.CreateClient();
+        using var admin = Admin(writer);
+        await client.GetStringAsync("/api/products/cached/43");
+
+        using var put = await admin.PutAsync("/api/products/cached/42", new StringContent("v1-42", Encoding.UTF8, "text/plain"));
+
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var requests = _upstream.Requests;
+                await client.GetStringAsync("/api/products/cached/43");
+                return _upstream.Requests == requests + 1;
+            },
+            "an unrelated product purged too");
+    }
+
+    [Fact]
+    public async Task A_miss_in_flight_on_the_other_gateway_while_a_put_commits_does_not_leave_the_old_value_cached()
+    {
+        await using var writer = Gateway();
+        await using var reader = Gateway();
+        using var client = reader.CreateClient();
+        using var admin = Admin(writer);
+        _upstream.Delay = TimeSpan.FromMilliseconds(500);
+
+        var slowRead = client.GetStringAsync("/api/products/cached/11"); // reads v0, answers after the PUT
+        await Eventually.HoldsAsync(() => Task.FromResult(_upstream.Requests == 1), "the read reached the upstream");
+        using var put = await admin.PutAsync("/api/products/cached/11", new StringContent("v1-11", Encoding.UTF8, "text/plain"));
+        Assert.Equal("v0-11", await slowRead);
+        _upstream.Delay = TimeSpan.Zero;
+
+        await Eventually.HoldsAsync(async () => await client.GetStringAsync("/api/products/cached/11") == "v1-11", "the new value served");
+        Assert.Equal("v1-11", await client.GetStringAsync("/api/products/cached/11"));
+    }
+
+    [Fact]
+    public async Task A_purge_a_service_publishes_for_keys_empties_only_those()
+    {
+        await using var reader = Gateway();
+        using var client = reader.CreateClient();
+        await client.GetStringAsync("/api/products/cached/6");
+        await client.GetStringAsync("/api/products/cached/8");
+        using var direct = new HttpClient { BaseAddress = new Uri(_upstream.Server.Address) };
+        using var put = await direct.PutAsync("/api/products/cached/6", new StringContent("v1-6", Encoding.UTF8, "text/plain"));
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var services = new ServiceCollection().AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(redis).BuildServiceProvider();
+        await ScalableApi.Platform.Caching.EdgePurges.PublishAsync(services, "catalog:cascade", ["product:6"]);
+
+        await Eventually.HoldsAsync(async () => await client.GetStringAsync("/api/products/cached/6") == "v1-6", "the gateway purged product 6");
+        var requests = _upstream.Requests;
+        await client.GetStringAsync("/api/products/cached/8");
+        Assert.Equal(requests, _upstream.Requests);
+    }
+
+    [Fact]
     public async Task A_purge_a_service_publishes_after_a_cascade_empties_the_gateways()
     {
         await using var reader = Gateway();
@@ -86,6 +199,13 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         var afterReconnect = _upstream.Requests;
         await client.GetStringAsync("/api/products/cached/2");
         Assert.Equal(afterReconnect + 1, _upstream.Requests);
+    }
+
+    private static HttpClient Admin(GatewayFactory gateway)
+    {
+        var admin = gateway.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
+        return admin;
     }
 
     private GatewayFactory Gateway(Action<IServiceCollection>? services = null) => EdgeGateways.Create(
