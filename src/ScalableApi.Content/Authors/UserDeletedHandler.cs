@@ -83,7 +83,7 @@ internal sealed class UserDeletedHandler(CollectionVersions versions, IServicePr
                 await revocations.RevokeUserAsync(@event.UserId);
             }
 
-            // The user's DELETE purged only their profile at the gateways: their pages still show what just went.
+            // Removed after the user's DELETE answered, so no gateway purged these pages for it: every gateway is told now.
             await EdgePurges.PublishAsync(services, "content:user-deleted", EdgeKeys(@event.UserId, posts, touched, commenters));
         });
     }
