@@ -4,21 +4,23 @@ using Npgsql;
 namespace ScalableApi.Testing;
 
 /// <summary>
-/// A streaming standby of the shared test primary that belongs to one test class (pg_basebackup -R on a free port, its
-/// own replication slot): the class may pause or stop it without disturbing the shared standby's readers. Dispose stops
-/// it, drops its slot and deletes its data directory.
+/// A streaming standby that belongs to one test class (pg_basebackup -R on a free port, its own replication slot), of
+/// the shared test primary or of an <see cref="OwnPrimary"/>: the class may pause or stop it without disturbing the
+/// shared standby's readers. Dispose stops it, drops its slot and deletes its data directory.
 /// </summary>
 public sealed class OwnStandby : IAsyncDisposable
 {
-    private const string PgBin = "/usr/lib/postgresql/15/bin";
+    internal const string PgBin = "/usr/lib/postgresql/15/bin";
 
     private readonly string _directory;
     private readonly string _slot;
+    private readonly string _primaryAdmin;
 
-    private OwnStandby(string directory, string slot, int port)
+    private OwnStandby(string directory, string slot, int port, string primaryAdmin)
     {
         _directory = directory;
         _slot = slot;
+        _primaryAdmin = primaryAdmin;
         Port = port;
     }
 
@@ -26,20 +28,24 @@ public sealed class OwnStandby : IAsyncDisposable
 
     /// <summary>This standby alone (superuser) on <paramref name="database"/>.</summary>
     public string ConnectionString(string database) =>
-        new NpgsqlConnectionStringBuilder(TestStandby.Standby(database)) { Host = "127.0.0.1", Port = Port }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(_primaryAdmin) { Host = "127.0.0.1", Port = Port, Database = database }.ConnectionString;
 
     /// <summary><c>Host=primary,this standby</c> on <paramref name="database"/>.</summary>
     public string Replicated(string database)
     {
-        var primary = Primary(database);
+        var primary = new NpgsqlConnectionStringBuilder(_primaryAdmin) { Database = database };
         primary.Host = $"{primary.Host}:{primary.Port},127.0.0.1:{Port}";
         return primary.ConnectionString;
     }
 
-    /// <summary>Makes and starts a standby of the shared primary (the standby tests' environment must be there).</summary>
-    public static async Task<OwnStandby> StartAsync()
+    /// <summary>
+    /// Makes and starts a standby of the shared primary (the standby tests' environment must be there), or of the
+    /// primary whose admin connection string is <paramref name="primaryAdmin"/>.
+    /// </summary>
+    public static async Task<OwnStandby> StartAsync(string? primaryAdmin = null)
     {
-        var primary = Primary("postgres");
+        primaryAdmin ??= Primary("postgres").ConnectionString;
+        var primary = new NpgsqlConnectionStringBuilder(primaryAdmin);
         var slot = $"test_{Guid.NewGuid():N}"[..20];
         var directory = Path.Combine("/var/tmp", $"scalableapi-standby-{slot}");
         var port = FreePort();
@@ -48,7 +54,7 @@ public sealed class OwnStandby : IAsyncDisposable
         await File.AppendAllTextAsync(
             Path.Combine(directory, "postgresql.conf"),
             $"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{directory}'\nhot_standby_feedback = on\n");
-        var standby = new OwnStandby(directory, slot, port);
+        var standby = new OwnStandby(directory, slot, port, primaryAdmin);
         await RunAsync("runuser", $"-u postgres -- {PgBin}/pg_ctl -D {directory} -l {directory}/standby.log -w -t 60 start");
         return standby;
     }
@@ -63,12 +69,24 @@ public sealed class OwnStandby : IAsyncDisposable
     }
 
     /// <summary>Waits until this standby has replayed everything the primary has committed so far.</summary>
-    public Task CaughtUpAsync(string database) => TestStandby.CaughtUpAsync(database, ConnectionString(database));
+    public Task CaughtUpAsync(string database) => TestStandby.CaughtUpAsync(database, ConnectionString(database), _primaryAdmin);
 
     public async ValueTask DisposeAsync()
     {
+        await StopAndDeleteAsync(dropSlot: true);
+    }
+
+    /// <summary>Stops this standby and deletes its data; <paramref name="dropSlot"/>: also its slot on the primary (which must be up).</summary>
+    internal async Task StopAndDeleteAsync(bool dropSlot)
+    {
         await RunAsync("runuser", $"-u postgres -- {PgBin}/pg_ctl -D {_directory} -m immediate -w -t 60 stop");
-        await using (var connection = new NpgsqlConnection(Primary("postgres").ConnectionString))
+        if (!dropSlot)
+        {
+            Directory.Delete(_directory, recursive: true);
+            return;
+        }
+
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_primaryAdmin) { Database = "postgres" }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = @slot", connection);
@@ -84,7 +102,7 @@ public sealed class OwnStandby : IAsyncDisposable
             ?? throw new InvalidOperationException($"{TestDatabase.PostgresEnvironmentVariable} is not set."))
         { Database = database };
 
-    private static async Task RunAsync(string file, string arguments)
+    internal static async Task RunAsync(string file, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments)
         {
@@ -101,10 +119,27 @@ public sealed class OwnStandby : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// A port nothing listens on, below the kernel's ephemeral range (32768+) like .ci/run's: there a client socket may
+    /// hold the port as its local end, and a server restarted on it (<see cref="OwnPrimary"/>) could not bind.
+    /// </summary>
+    internal static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free port found from 20000 to 32000.");
     }
 }

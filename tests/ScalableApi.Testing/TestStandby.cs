@@ -61,10 +61,13 @@ public static class TestStandby
     public static string DatabaseName(TestDatabase database) =>
         new NpgsqlConnectionStringBuilder(database.ConnectionString).Database ?? throw new InvalidOperationException("No database named.");
 
-    /// <summary>Waits until the standby (the shared one unless named) has replayed everything the primary has committed so far.</summary>
-    public static async Task CaughtUpAsync(string database, string? standbyConnectionString = null)
+    /// <summary>
+    /// Waits until the standby (the shared one unless named) has replayed everything its primary (the shared one unless
+    /// named by its admin connection string) has committed so far.
+    /// </summary>
+    public static async Task CaughtUpAsync(string database, string? standbyConnectionString = null, string? primaryAdmin = null)
     {
-        await using var primary = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Require(TestDatabase.PostgresEnvironmentVariable)) { Database = database }.ConnectionString);
+        await using var primary = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(primaryAdmin ?? Require(TestDatabase.PostgresEnvironmentVariable)) { Database = database }.ConnectionString);
         await primary.OpenAsync();
         // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit = off (.ci/run's
         // server) a commit may be inserted but not yet written, and the standby would look caught up without it.

@@ -48,7 +48,7 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     public NpgsqlDataSource DataSource => _dataSource;
 
     public async ValueTask<DbConnection> OpenWriteAsync(CancellationToken cancellationToken = default) =>
-        await _primary.OpenConnectionAsync(cancellationToken);
+        await OpenPrimarySessionAsync(cancellationToken);
 
     public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default)
     {
@@ -124,14 +124,31 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
 
     public async Task<long> CommitPositionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _primary.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenPrimarySessionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(CommitPositionSql, connection);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// A session on the primary. While the primary is down a multi-host source knows it offline and, between its
+    /// rechecks (Host Recheck Seconds), fails at once with a bare "No suitable host was found": that is the primary
+    /// unavailable (503), not an unexpected error (500).
+    /// </summary>
+    private async ValueTask<NpgsqlConnection> OpenPrimarySessionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _primary.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException e) when (_multiHost && e is not PostgresException && e.InnerException is null)
+        {
+            throw new DatabaseUnavailableException("No primary among the database hosts is reachable.", e);
+        }
+    }
+
     private async ValueTask<DbConnection> OpenPrimaryAsync(long known, string reason, CancellationToken cancellationToken)
     {
-        var connection = await _primary.OpenConnectionAsync(cancellationToken);
+        var connection = await OpenPrimarySessionAsync(cancellationToken);
         _metrics?.Read(onStandby: false, reason);
         ReadPositions.Record(known);
         return connection;

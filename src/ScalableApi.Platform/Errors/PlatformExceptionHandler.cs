@@ -15,7 +15,12 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail, errors) = Classify(exception);
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Expected while a database is down or saturated: a warning, not an error to page someone for.
+            LogUnavailable(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (status >= 500)
         {
             LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -125,6 +130,9 @@ internal sealed partial class PlatformExceptionHandler(IProblemDetailsService pr
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Method} {Path}: answered 503")]
+    private partial void LogUnavailable(Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected request with {Status} ({Reason}) for {Method} {Path}")]
     private partial void LogClientError(int status, string reason, string method, string path);

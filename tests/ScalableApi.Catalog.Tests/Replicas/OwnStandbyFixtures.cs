@@ -61,3 +61,31 @@ public sealed class TwoStandbysFixture : StandbyFixture
         }
     }
 }
+
+/// <summary>
+/// The catalog service on <c>Host={a primary of its own},{its standby}</c> (<see cref="OwnPrimary"/>), which its tests
+/// stop and start again; a host found down is rechecked every second (Npgsql's default is 10 s). The standby lag bound
+/// is the default one (5 s).
+/// </summary>
+public sealed class OwnPrimaryFixture : StandbyFixture
+{
+    private OwnPrimary? _primary;
+
+    // Started when the host first asks for its connection string: the fixture's database name, on the own primary.
+    public OwnPrimary Primary => _primary ??= OwnPrimary.StartAsync(DatabaseName).GetAwaiter().GetResult();
+
+    protected override string ServiceConnectionString =>
+        new Npgsql.NpgsqlConnectionStringBuilder(Primary.Replicated(DatabaseName)) { HostRecheckSeconds = 1 }.ConnectionString;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
+        [.. base.ExtraSettings, new("Database:MaxStandbyLagMilliseconds", "5000")];
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_primary is not null)
+        {
+            await _primary.DisposeAsync();
+        }
+    }
+}

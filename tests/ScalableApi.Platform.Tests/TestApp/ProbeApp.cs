@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using ScalableApi.Platform.Http;
 using ScalableApi.Platform.Security;
 using ScalableApi.Platform.Validation;
@@ -89,6 +91,7 @@ public sealed class ProbeApp : IAsyncDisposable
             probe.MapGet("/slow", async (ProbeGate gate, HttpContext context) => TypedResults.Ok(await gate.PassAsync(context.RequestAborted)));
             probe.MapGet("/boom", string () => throw new InvalidOperationException(SecretInException));
             MapResponseProbes(probe);
+            MapDatabaseFailureProbes(probe);
             await app.StartAsync();
         }
         catch
@@ -112,6 +115,48 @@ public sealed class ProbeApp : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// Real Npgsql failures, thrown through to the platform's exception handler: a port nothing listens on (connection
+    /// refused), two such hosts behind a multi-host source, a session the server ends (57P01), an SQL mistake.
+    /// </summary>
+    private static void MapDatabaseFailureProbes(RouteGroupBuilder probe)
+    {
+        var closed = ClosedPort();
+        probe.MapGet("/db/refused", async () =>
+        {
+            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={closed};Username=postgres;Timeout=5;Pooling=false");
+            await connection.OpenAsync();
+            return TypedResults.Ok();
+        });
+        probe.MapGet("/db/no-host", async () =>
+        {
+            await using var source = new NpgsqlDataSourceBuilder($"Host=127.0.0.1:{closed},127.0.0.1:{closed};Username=postgres;Timeout=5;Pooling=false").BuildMultiHost();
+            await using var connection = await source.WithTargetSession(TargetSessionAttributes.Primary).OpenConnectionAsync();
+            return TypedResults.Ok();
+        });
+        probe.MapGet("/db/terminated", () => OnPostgresAsync("SELECT pg_terminate_backend(pg_backend_pid())"));
+        probe.MapGet("/db/bad-sql", () => OnPostgresAsync("SELEC 1"));
+    }
+
+    private static async Task<Ok> OnPostgresAsync(string sql)
+    {
+        var admin = Environment.GetEnvironmentVariable(TestDatabase.PostgresEnvironmentVariable)
+            ?? throw new InvalidOperationException($"{TestDatabase.PostgresEnvironmentVariable} is not set.");
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+        return TypedResults.Ok();
+    }
+
+    /// <summary>A loopback port that was free a moment ago and that nothing here listens on: connecting is refused.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Bodies of every shape the response buffering has to get right.</summary>
