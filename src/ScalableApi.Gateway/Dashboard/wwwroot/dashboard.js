@@ -162,18 +162,37 @@
       ['Processors', String(p.processorCount)],
       ['Uptime', Math.round(p.uptimeSeconds) + ' s'],
     ];
-    $('process').replaceChildren(...figures.flatMap(([name, value]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = name;
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      return [dt, dd];
-    }));
+    list('process', figures);
+
+    const pct = (ratio) => (ratio === null || ratio === undefined ? 'no lookups yet' : (ratio * 100).toFixed(1) + ' %');
+    const edge = snapshot.caches.edge;
+    const levelNames = { memory: 'Services L1 (memory)', distributed: 'Services L2 (Redis)', overall: 'Services overall' };
+    list('caches', [
+      ['Gateway edge cache', pct(edge.hitRatio)],
+      ['Edge hits / misses / stale', edge.hits + ' / ' + edge.misses + ' / ' + edge.stale + ' requests'],
+      ['Edge cache size', mib(edge.bytes)],
+      ...snapshot.caches.services.map((l) => [levelNames[l.level] || l.level, pct(l.hitRatio)]),
+    ]);
+
+    const jobs = snapshot.jobs;
+    list('jobs', jobs
+      ? [['Queued (depth)', jobs.queued + ' jobs'], ['Running', jobs.running + ' jobs'], ['Dead', jobs.dead + ' jobs']]
+      : [['Job queue', 'not exported by any service']]);
 
     $('not-collected').replaceChildren(...snapshot.notCollected.map((text) => {
       const li = document.createElement('li');
       li.textContent = text;
       return li;
+    }));
+  }
+
+  function list(id, figures) {
+    $(id).replaceChildren(...figures.flatMap(([name, value]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      return [dt, dd];
     }));
   }
 
