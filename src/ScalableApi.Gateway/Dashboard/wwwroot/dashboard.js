@@ -112,6 +112,8 @@
   const ms = (v) => (v === null || v === undefined ? '–' : v.toFixed(v < 10 ? 2 : 1));
   const sum = (values) => values.reduce((a, b) => a + b, 0);
   const mib = (bytes) => (bytes / 1048576).toFixed(1) + ' MiB';
+  // A small cache reads as 0.0 MiB: below 1 MiB in KiB.
+  const size = (bytes) => (bytes < 1048576 ? (bytes / 1024).toFixed(1) + ' KiB' : mib(bytes));
 
   function render(snapshot) {
     const destinations = snapshot.clusters.flatMap((c) => c.destinations.map((d) => ({ cluster: c.id, ...d })));
@@ -170,7 +172,7 @@
     list('caches', [
       ['Gateway edge cache', pct(edge.hitRatio)],
       ['Edge hits / misses / stale', edge.hits + ' / ' + edge.misses + ' / ' + edge.stale + ' requests'],
-      ['Edge cache size', mib(edge.bytes)],
+      ['Edge cache size', size(edge.bytes)],
       ...snapshot.caches.services.map((l) => [levelNames[l.level] || l.level, pct(l.hitRatio)]),
     ]);
 
@@ -179,6 +181,8 @@
       ? [['Queued (depth)', jobs.queued + ' jobs'], ['Running', jobs.running + ' jobs'], ['Dead', jobs.dead + ' jobs']]
       : [['Job queue', 'not exported by any service']]);
 
+    // Only while something is missing: an empty card would read as a broken panel.
+    $('not-collected-card').hidden = snapshot.notCollected.length === 0;
     $('not-collected').replaceChildren(...snapshot.notCollected.map((text) => {
       const li = document.createElement('li');
       li.textContent = text;
