@@ -200,6 +200,13 @@
     }));
   }
 
+  // A tick's label: the minute on the minute ("13:02"), otherwise its seconds (":15").
+  function clock(seconds) {
+    const d = new Date(seconds * 1000);
+    const two = (n) => String(n).padStart(2, '0');
+    return d.getSeconds() === 0 ? two(d.getHours()) + ':' + two(d.getMinutes()) : ':' + two(d.getSeconds());
+  }
+
   function width(container) {
     return Math.max(240, container.clientWidth);
   }
@@ -217,7 +224,9 @@
           spanGaps: false,
           value: (u, v) => (v === null || v === undefined ? '–' : v.toFixed(unit === 'ms' ? 2 : 0) + ' ' + s.unit),
         }))],
-        axes: [{ label: 'time (browser clock)' }, { label: unit, size: 60 }],
+        // One line per tick: uPlot's default adds a date row under each minute, and on a phone two of those
+        // (a minute's window spans two) run into each other.
+        axes: [{ label: 'time (browser clock)', values: (u, splits) => splits.map(clock) }, { label: unit, size: 60 }],
         scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
       }, data, container);
     } else {
