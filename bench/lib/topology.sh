@@ -20,6 +20,8 @@ launch_service() {
   LAST_URL="http://127.0.0.1:$port"
   # The working folder is the build output: the content root, where appsettings.json is.
   topology_env "$service"
+  # bench/run --dashboard registers this address as the dashboard's admin.
+  [[ "$service" == users && -n "${BENCH_ADMIN_EMAIL:-}" ]] && TOPOLOGY_ENV+=("Users__AdminEmails__0=$BENCH_ADMIN_EMAIL")
   local cmd=(env -C "$BIN/$project" "${TOPOLOGY_ENV[@]}" dotnet "$BIN/$project/$project.dll" --urls "$LAST_URL")
   if [[ -n "$group" ]]; then
     # Joins the CPU group before exec: the runtime starts inside the quota and sees one processor.

@@ -32,6 +32,9 @@ public static class TopologyEnvironment
         environment["Platform__DrainDelay"] = settings.DrainDelay.ToString("c", CultureInfo.InvariantCulture);
         if (process == TopologyServices.Gateway)
         {
+            // The services serve /metrics on their main loopback port here (no Platform__Metrics__Port, loopback allowed):
+            // the dashboard scrapes each destination's own address.
+            environment["Gateway__Dashboard__ServiceMetricsPort"] = "0";
             if (settings.RaisedRateLimits)
             {
                 // Not FailedLoginsPerEmail: no load fails logins on one e-mail, so the lockout stays real end to end.

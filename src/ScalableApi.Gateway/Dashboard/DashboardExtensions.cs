@@ -19,6 +19,8 @@ internal static class DashboardExtensions
         builder.Services.AddValidatedOptions<DashboardOptions>(builder.Configuration, DashboardOptions.SectionName);
         builder.Services.AddSingleton<TrafficRecorder>();
         builder.Services.AddSingleton<DashboardSnapshots>();
+        builder.Services.AddSingleton<ServiceMetricsScraper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServiceMetricsScraper>());
         builder.Services.AddSingleton<DashboardSession>();
         builder.Services.AddSingleton<DashboardAssets>();
         return builder;

@@ -1,3 +1,4 @@
+using ScalableApi.Gateway.EdgeCache;
 using Yarp.ReverseProxy;
 
 namespace ScalableApi.Gateway.Dashboard;
@@ -9,7 +10,23 @@ internal sealed record DashboardSnapshot(
     TrafficView Traffic,
     IReadOnlyList<RouteView> Routes,
     ProcessView Process,
+    CachesView Caches,
+    JobsView? Jobs,
+    IReadOnlyList<ScrapeView> Scrapes,
     IReadOnlyList<string> NotCollected);
+
+/// <summary>Hit ratios since start-up (0..1, null without lookups): the gateway's edge cache and the services' levels.</summary>
+internal sealed record CachesView(EdgeCacheView Edge, IReadOnlyList<CacheLevelView> Services);
+
+internal sealed record EdgeCacheView(long Hits, long Misses, long Stale, long Bypasses, double? HitRatio, long Bytes);
+
+/// <param name="Level">memory (L1), distributed (L2 Redis) or overall (what the caller got).</param>
+internal sealed record CacheLevelView(string Level, double Hits, double Lookups, double? HitRatio);
+
+/// <summary>The job queue across the services that export it (each replica reports its service's table: counted once).</summary>
+internal sealed record JobsView(double Queued, double Running, double Dead);
+
+internal sealed record ScrapeView(string Cluster, string Destination, DateTimeOffset At, string? Error);
 
 internal sealed record ClusterView(string Id, string? Policy, int Healthy, IReadOnlyList<DestinationView> Destinations);
 
@@ -41,21 +58,67 @@ internal sealed record ProcessView(
     double GcPauseSeconds, int ThreadPoolThreads, long ThreadPoolQueueLength, int ProcessorCount, double UptimeSeconds);
 
 /// <summary>Builds a <see cref="DashboardSnapshot"/> from the proxy's live state, the recorder and the runtime.</summary>
-internal sealed class DashboardSnapshots(IProxyStateLookup proxyState, TrafficRecorder traffic, TimeProvider time)
+internal sealed class DashboardSnapshots(
+    IProxyStateLookup proxyState, TrafficRecorder traffic, ServiceMetricsScraper scraper, EdgeCacheMetrics edgeCache, TimeProvider time)
 {
     private const int TopRoutes = 10;
-
-    // Not in the gateway yet: said on the page rather than left out, so an operator knows the panel is missing.
-    private static readonly string[] NotCollectedYet =
-    [
-        "edge and replica cache hit ratio (the edge cache is not built yet; services' cache_requests_total is on their /metrics)",
-        "job queue depth, running and dead jobs (the catalog's job queue metrics are on its /metrics; not scraped by the gateway yet)",
-    ];
 
     public DashboardSnapshot Build()
     {
         var seconds = traffic.LastMinute();
-        return new DashboardSnapshot(time.GetUtcNow(), Clusters(), Traffic(seconds), Routes(seconds), Process(), NotCollectedYet);
+        var scrapes = scraper.Last();
+        var jobs = Jobs(scrapes);
+        var caches = Caches(scrapes);
+
+        // Said on the page rather than left out, so an operator knows why a panel is empty.
+        List<string> notCollected = [];
+        if (scrapes.Count == 0)
+        {
+            notCollected.Add("services' /metrics: not scraped yet (first scrape after Gateway:Dashboard:ScrapeInterval)");
+        }
+        else if (scrapes.All(s => s.Error is not null))
+        {
+            notCollected.Add("services' /metrics: every scrape failed (check Gateway:Dashboard:ServiceMetricsPort)");
+        }
+
+        if (jobs is null)
+        {
+            notCollected.Add("job queue depth, running and dead jobs: no service exports jobs_queued");
+        }
+
+        return new DashboardSnapshot(
+            time.GetUtcNow(), Clusters(), Traffic(seconds), Routes(seconds), Process(), caches, jobs,
+            [.. scrapes.Select(s => new ScrapeView(s.Cluster, s.Destination, s.At, s.Error))], notCollected);
+    }
+
+    private CachesView Caches(IReadOnlyList<ServiceScrape> scrapes)
+    {
+        var edge = edgeCache.Totals();
+        var edgeLookups = edge.Hits + edge.Misses + edge.Stale;
+        var levels = ServiceMetricsScraper.CacheLevels.Select(level =>
+        {
+            var hits = scrapes.Sum(s => s.Values.GetValueOrDefault(level + ":hit") + s.Values.GetValueOrDefault(level + ":stale_hit"));
+            var lookups = scrapes.Sum(s => s.Values.GetValueOrDefault(level + ":all"));
+            return new CacheLevelView(level, hits, lookups, lookups > 0 ? hits / lookups : null);
+        });
+        return new CachesView(
+            new EdgeCacheView(edge.Hits, edge.Misses, edge.Stale, edge.Bypasses, edgeLookups > 0 ? (double)(edge.Hits + edge.Stale) / edgeLookups : null, edge.Bytes),
+            [.. levels]);
+    }
+
+    private static JobsView? Jobs(IReadOnlyList<ServiceScrape> scrapes)
+    {
+        // Every replica of a service reads the same table: the largest report per cluster, summed over clusters.
+        var perCluster = scrapes.Where(s => s.Values.ContainsKey("jobs_queued")).GroupBy(s => s.Cluster, StringComparer.Ordinal).ToList();
+        if (perCluster.Count == 0)
+        {
+            return null;
+        }
+
+        return new JobsView(
+            perCluster.Sum(c => c.Max(s => s.Values.GetValueOrDefault("jobs_queued"))),
+            perCluster.Sum(c => c.Max(s => s.Values.GetValueOrDefault("jobs_running"))),
+            perCluster.Sum(c => c.Max(s => s.Values.GetValueOrDefault("jobs_dead"))));
     }
 
     private List<ClusterView> Clusters() =>

@@ -11,6 +11,12 @@ internal sealed class EdgeCacheMetrics
     private readonly Meter _meter;
     private Func<long> _bytes = static () => 0;
 
+    // Totals kept beside the counter so the dashboard reads the gateway's own figures without a MeterListener.
+    private long _hits;
+    private long _misses;
+    private long _stale;
+    private long _bypasses;
+
     public EdgeCacheMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(GatewayMetrics.MeterName);
@@ -23,10 +29,33 @@ internal sealed class EdgeCacheMetrics
         _meter.CreateObservableGauge("gateway_edge_cache_bytes", () => _bytes(), "By", "Estimated memory held by edge cache entries.");
     }
 
-    public void Request(string route, string result) =>
+    public void Request(string route, string result)
+    {
         _requests.Add(1, new("route", route), new("result", result));
+        switch (result)
+        {
+            case "hit":
+                Interlocked.Increment(ref _hits);
+                break;
+            case "miss":
+                Interlocked.Increment(ref _misses);
+                break;
+            case "stale":
+                Interlocked.Increment(ref _stale);
+                break;
+            default:
+                Interlocked.Increment(ref _bypasses);
+                break;
+        }
+    }
+
+    /// <summary>Totals since start-up and the memory held now, for the dashboard.</summary>
+    public EdgeCacheTotals Totals() => new(
+        Interlocked.Read(ref _hits), Interlocked.Read(ref _misses), Interlocked.Read(ref _stale), Interlocked.Read(ref _bypasses), _bytes());
 
     public void Purge(string source) => _purges.Add(1, new KeyValuePair<string, object?>("source", source));
 
     public void ObserveBytes(Func<long> bytes) => _bytes = bytes;
 }
+
+internal readonly record struct EdgeCacheTotals(long Hits, long Misses, long Stale, long Bypasses, long Bytes);

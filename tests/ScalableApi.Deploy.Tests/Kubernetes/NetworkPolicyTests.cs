@@ -43,7 +43,12 @@ public sealed class NetworkPolicyTests
                 Assert.NotNull(rule.FromProperty); // never "from anywhere"
                 if (ports.SequenceEqual([MetricsPort]))
                 {
-                    Assert.All(rule.FromProperty, peer => Assert.Equal("monitoring", peer.NamespaceSelector?.MatchLabels["kubernetes.io/metadata.name"]));
+                    // Prometheus (the monitoring namespace) and the gateway's dashboard scraper, nobody else.
+                    Assert.All(rule.FromProperty, peer => Assert.True(
+                        (peer.NamespaceSelector?.MatchLabels is { } ns && ns.TryGetValue("kubernetes.io/metadata.name", out var name) && name == "monitoring")
+                        || (peer.NamespaceSelector is null && peer.IpBlock is null
+                            && manifests.Workloads.Where(w => Selects(peer.PodSelector, w.Labels)).Select(w => w.Name).SequenceEqual(["gateway"])),
+                        $"{service.Name}: metrics port open to a peer other than monitoring or the gateway"));
                     continue;
                 }
 

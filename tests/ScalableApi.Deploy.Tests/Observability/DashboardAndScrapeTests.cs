@@ -45,7 +45,8 @@ public sealed class DashboardAndScrapeTests(PublishedTopology topology)
         {
             "http_request_duration_seconds_count", "http_request_duration_seconds_bucket", "gateway_upstream_healthy",
             "gateway_upstream_requests_total", "gateway_ratelimit_rejections_total", "http_concurrency_rejections_total",
-            "cache_requests_total", "process_working_set_bytes", "dotnet_collection_count_total", "system_runtime_dotnet_thread_pool_queue_length",
+            "cache_requests_total", "gateway_edge_cache_requests_total", "gateway_edge_cache_bytes", "jobs_queued", "jobs_running", "jobs_dead",
+            "process_working_set_bytes", "dotnet_collection_count_total", "system_runtime_dotnet_thread_pool_queue_length",
         };
 
         Assert.Superset(required, series);

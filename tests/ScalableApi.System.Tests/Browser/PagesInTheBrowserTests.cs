@@ -17,7 +17,7 @@ public sealed class PagesInTheBrowserTests(SystemTopology topology, ITestOutputH
     public async Task The_dashboard_shows_the_live_gateway_and_a_killed_replica_turning_unhealthy()
     {
         var client = topology.GatewayClient;
-        await client.AdminAsync();
+        var admin = await client.AdminAsync();
         await using var browser = await HeadlessChromium.LaunchAsync();
         await using var page = await browser.NewPageAsync();
         var errors = CollectErrors(page);
@@ -42,7 +42,32 @@ public sealed class PagesInTheBrowserTests(SystemTopology topology, ITestOutputH
 
         await WaitAsync(page, $"Number(document.getElementById('minute-requests').textContent) >= {before + 30}", "the minute's requests counting the 30 reads");
         Assert.True(await page.EvaluateExpressionAsync<bool>("document.querySelectorAll('#chart-requests canvas').length > 0"), "no req/s chart drawn");
-        await page.ScreenshotAsync(HeadlessChromium.ScreenshotPath(topology.Directory, "dashboard.png"));
+
+        // Cached traffic: the anonymous reads above were edge-cache hits after the first; signed-in reads bypass the
+        // edge and meet the catalog's own cache levels; an import puts a job on the queue. The scrape of the
+        // services' /metrics (every Gateway:Dashboard:ScrapeInterval) brings their figures to the page.
+        for (var i = 0; i < 10; i++)
+        {
+            using var read = await client.SendAsync(HttpMethod.Get, "/api/products?limit=1", admin.AccessToken);
+            await read.ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await client.ImportAsync(admin, JobsApi.Ndjson("dashboard" + Guid.NewGuid().ToString("N")[..8], 3));
+
+        // 29 of the 30 anonymous reads of one page were edge hits; of the 10 signed-in ones, all but each replica's
+        // first met the catalog's memory level. Percentages above zero, as a person reads them.
+        await WaitAsync(page, Percentage("Gateway edge cache"), "the edge cache's hit ratio above 0 %", seconds: 20);
+        await WaitAsync(page, $"{Percentage("Services L1 (memory)")} && {Percentage("Services overall")}", "the services' cache hit ratios (L1 and overall) above 0 %", seconds: 20);
+        var jobFigures = string.Join(" && ", ((string[])["Queued (depth)", "Running", "Dead"]).Select(name => $"/^\\d+ jobs$/.test({Figure("jobs", name)})"));
+        await WaitAsync(page, jobFigures, "the job queue's queued, running and dead jobs", seconds: 20);
+        await WaitAsync(page, "[...document.querySelectorAll('#routes tbody tr')].some(r => r.cells[0].textContent === 'GET /api/products/{**rest}' && Number(r.cells[1].textContent) >= 40)", "the products route with the 40 reads in the top routes");
+
+        await AssertReadableAsync(page, "1280×800");
+        await page.ScreenshotAsync(HeadlessChromium.ScreenshotPath(topology.Directory, "dashboard.png"), new ScreenshotOptions { FullPage = true });
+        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844, IsMobile = true });
+        await AssertReadableAsync(page, "390×844");
+        await page.ScreenshotAsync(HeadlessChromium.ScreenshotPath(topology.Directory, "dashboard-phone.png"), new ScreenshotOptions { FullPage = true });
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 800 });
 
         // A killed replica: the proxy's health (passive on the failed attempts, active within its interval) shows it.
         var victim = topology.ReplicasOf(SystemTopology.Catalog)[0];
@@ -62,7 +87,6 @@ public sealed class PagesInTheBrowserTests(SystemTopology topology, ITestOutputH
 
         await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844 });
         Assert.True(await page.EvaluateExpressionAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page is wider than a 390 px phone");
-        await page.ScreenshotAsync(HeadlessChromium.ScreenshotPath(topology.Directory, "dashboard-phone.png"));
         Assert.True(errors.Count == 0, "console errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
     }
 
@@ -133,6 +157,33 @@ public sealed class PagesInTheBrowserTests(SystemTopology topology, ITestOutputH
         }
     }
 
+    /// <summary>The text shown beside <paramref name="name"/> in the figure list <paramref name="list"/> (a JS expression).</summary>
+    private static string Figure(string list, string name) =>
+        $"([...document.querySelectorAll('#{list} dt')].find(dt => dt.textContent === '{name}')?.nextElementSibling?.textContent ?? '')";
+
+    /// <summary>A JS test: the cache figure <paramref name="name"/> reads as a percentage above zero ("96.7 %").</summary>
+    private static string Percentage(string name) =>
+        $"(/^\\d+(\\.\\d)? %$/.test({Figure("caches", name)}) && parseFloat({Figure("caches", name)}) > 0)";
+
+    /// <summary>
+    /// What a person at this size can read: nothing wider than the window (no sideways scrolling), and every chart
+    /// with a title naming its unit, its legend naming its series, and drawn no wider than its card.
+    /// </summary>
+    private async Task AssertReadableAsync(IPage page, string size)
+    {
+        // uPlot redraws on the window's resize event; give it a frame.
+        await WaitAsync(page, "[...document.querySelectorAll('section.chart')].every(s => s.querySelector('.uplot').getBoundingClientRect().width <= s.clientWidth)", $"the charts fitting their cards at {size}", seconds: 5);
+        var overflow = await page.EvaluateExpressionAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 1, $"at {size} the page is {overflow} px wider than the window");
+        var charts = await page.EvaluateExpressionAsync<string[]>(
+            "[...document.querySelectorAll('section.chart')].map(s => s.querySelector('h2').textContent + ' | ' + [...s.querySelectorAll('.u-legend .u-series:not(:first-child) .u-label')].map(l => l.textContent).join(', '))");
+        var hidden = await page.EvaluateExpressionAsync<int>(
+            "[...document.querySelectorAll('#destinations tbody tr')].filter(r => r.cells[5].getBoundingClientRect().right > r.closest('section').getBoundingClientRect().right).length");
+        Assert.True(hidden == 0, $"at {size} the state of {hidden} destinations is off the card (scrolled out of sight)");
+        Assert.Equal(3, charts.Length);
+        Assert.All(charts, c => Assert.Matches(@"^\S.* \((req/s|responses/s|ms)\) \| \S", c));
+    }
+
     private static async Task<long> MinuteRequestsAsync(IPage page) =>
         long.TryParse(await page.EvaluateExpressionAsync<string>("document.getElementById('minute-requests').textContent"), out var n) ? n : 0;
 
@@ -142,7 +193,11 @@ public sealed class PagesInTheBrowserTests(SystemTopology topology, ITestOutputH
         {
             try
             {
-                using var response = await client.GetAsync("/api/products?limit=1", cancellationToken);
+                // A cookie makes the gateway's edge cache bypass the read (a personal request): served from the
+                // edge, the read would never reach the dead replica, and passive health would never mark it.
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products?limit=1");
+                request.Headers.Add("Cookie", "bypass=edge-cache");
+                using var response = await client.SendAsync(request, cancellationToken);
             }
             catch (OperationCanceledException)
             {

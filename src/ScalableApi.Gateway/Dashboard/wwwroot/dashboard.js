@@ -112,6 +112,8 @@
   const ms = (v) => (v === null || v === undefined ? '–' : v.toFixed(v < 10 ? 2 : 1));
   const sum = (values) => values.reduce((a, b) => a + b, 0);
   const mib = (bytes) => (bytes / 1048576).toFixed(1) + ' MiB';
+  // A small cache reads as 0.0 MiB: below 1 MiB in KiB.
+  const size = (bytes) => (bytes < 1048576 ? (bytes / 1024).toFixed(1) + ' KiB' : mib(bytes));
 
   function render(snapshot) {
     const destinations = snapshot.clusters.flatMap((c) => c.destinations.map((d) => ({ cluster: c.id, ...d })));
@@ -162,19 +164,47 @@
       ['Processors', String(p.processorCount)],
       ['Uptime', Math.round(p.uptimeSeconds) + ' s'],
     ];
-    $('process').replaceChildren(...figures.flatMap(([name, value]) => {
+    list('process', figures);
+
+    const pct = (ratio) => (ratio === null || ratio === undefined ? 'no lookups yet' : (ratio * 100).toFixed(1) + ' %');
+    const edge = snapshot.caches.edge;
+    const levelNames = { memory: 'Services L1 (memory)', distributed: 'Services L2 (Redis)', overall: 'Services overall' };
+    list('caches', [
+      ['Gateway edge cache', pct(edge.hitRatio)],
+      ['Edge hits / misses / stale', edge.hits + ' / ' + edge.misses + ' / ' + edge.stale + ' requests'],
+      ['Edge cache size', size(edge.bytes)],
+      ...snapshot.caches.services.map((l) => [levelNames[l.level] || l.level, pct(l.hitRatio)]),
+    ]);
+
+    const jobs = snapshot.jobs;
+    list('jobs', jobs
+      ? [['Queued (depth)', jobs.queued + ' jobs'], ['Running', jobs.running + ' jobs'], ['Dead', jobs.dead + ' jobs']]
+      : [['Job queue', 'not exported by any service']]);
+
+    // Only while something is missing: an empty card would read as a broken panel.
+    $('not-collected-card').hidden = snapshot.notCollected.length === 0;
+    $('not-collected').replaceChildren(...snapshot.notCollected.map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }));
+  }
+
+  function list(id, figures) {
+    $(id).replaceChildren(...figures.flatMap(([name, value]) => {
       const dt = document.createElement('dt');
       dt.textContent = name;
       const dd = document.createElement('dd');
       dd.textContent = value;
       return [dt, dd];
     }));
+  }
 
-    $('not-collected').replaceChildren(...snapshot.notCollected.map((text) => {
-      const li = document.createElement('li');
-      li.textContent = text;
-      return li;
-    }));
+  // A tick's label: the minute on the minute ("13:02"), otherwise its seconds (":15").
+  function clock(seconds) {
+    const d = new Date(seconds * 1000);
+    const two = (n) => String(n).padStart(2, '0');
+    return d.getSeconds() === 0 ? two(d.getHours()) + ':' + two(d.getMinutes()) : ':' + two(d.getSeconds());
   }
 
   function width(container) {
@@ -194,7 +224,9 @@
           spanGaps: false,
           value: (u, v) => (v === null || v === undefined ? '–' : v.toFixed(unit === 'ms' ? 2 : 0) + ' ' + s.unit),
         }))],
-        axes: [{ label: 'time (browser clock)' }, { label: unit, size: 60 }],
+        // One line per tick: uPlot's default adds a date row under each minute, and on a phone two of those
+        // (a minute's window spans two) run into each other.
+        axes: [{ label: 'time (browser clock)', values: (u, splits) => splits.map(clock) }, { label: unit, size: 60 }],
         scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
       }, data, container);
     } else {
