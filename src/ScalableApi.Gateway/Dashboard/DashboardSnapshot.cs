@@ -66,6 +66,7 @@ internal sealed class DashboardSnapshots(
     public DashboardSnapshot Build()
     {
         var seconds = traffic.LastMinute();
+        scraper.Watched();
         var scrapes = scraper.Last();
         var jobs = Jobs(scrapes);
         var caches = Caches(scrapes);
@@ -74,7 +75,7 @@ internal sealed class DashboardSnapshots(
         List<string> notCollected = [];
         if (scrapes.Count == 0)
         {
-            notCollected.Add("services' /metrics: not scraped yet (first scrape after Gateway:Dashboard:ScrapeInterval)");
+            notCollected.Add("services' /metrics: not scraped yet (scraped while a dashboard is open: the first figures follow in a moment)");
         }
         else if (scrapes.All(s => s.Error is not null))
         {

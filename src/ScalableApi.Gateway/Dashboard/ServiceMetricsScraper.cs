@@ -8,6 +8,8 @@ namespace ScalableApi.Gateway.Dashboard;
 /// <see cref="DashboardOptions.ScrapeInterval"/>: one request per destination of the proxy, each bounded by
 /// <see cref="DashboardOptions.ScrapeTimeout"/> and <see cref="DashboardOptions.MaxMetricsBytes"/>, parsed for the few
 /// series the page shows only. It keeps the last result per destination, so its memory is bounded by the route table.
+/// It scrapes only while a dashboard reads snapshots (<see cref="Watched"/>), and for two intervals after: a gateway
+/// nobody watches sends its services no requests of its own (Prometheus scrapes them for everything else).
 /// </summary>
 internal sealed partial class ServiceMetricsScraper(
     IProxyStateLookup proxyState, IOptions<DashboardOptions> options, TimeProvider time, ILogger<ServiceMetricsScraper> logger)
@@ -30,6 +32,8 @@ internal sealed partial class ServiceMetricsScraper(
 
     private readonly DashboardOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, ServiceScrape> _last = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _watchedAt;
 
     // Not the proxy's client: no retries, no forwarded headers, and its own connection limit.
     private readonly HttpClient _client = new(new SocketsHttpHandler
@@ -41,6 +45,23 @@ internal sealed partial class ServiceMetricsScraper(
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
+
+    /// <summary>A dashboard read a snapshot: scrape now if idle, and keep scraping while it goes on reading.</summary>
+    public void Watched()
+    {
+        Volatile.Write(ref _watchedAt, time.GetTimestamp());
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another snapshot woke it at the same moment.
+            }
+        }
+    }
 
     /// <summary>The last scrape of every destination the proxy has now (ordered by cluster, then destination).</summary>
     public IReadOnlyList<ServiceScrape> Last() =>
@@ -96,31 +117,28 @@ internal sealed partial class ServiceMetricsScraper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.ScrapeInterval, time);
-        do
-        {
-            try
-            {
-                await ScrapeOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            while (true)
+            {
+                await _wake.WaitAsync(stoppingToken);
+                while (IsWatched())
+                {
+                    await ScrapeOnceAsync(stoppingToken);
+                    await Task.Delay(_options.ScrapeInterval, time, stoppingToken);
+                }
+            }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return false;
+            // Stopping.
         }
+    }
+
+    private bool IsWatched()
+    {
+        var watchedAt = Volatile.Read(ref _watchedAt);
+        return watchedAt != 0 && time.GetElapsedTime(watchedAt) < _options.ScrapeInterval * 2;
     }
 
     private async Task<ServiceScrape> ScrapeAsync(string cluster, string destination, Uri url, CancellationToken cancellationToken)
@@ -175,8 +193,9 @@ internal sealed partial class ServiceMetricsScraper(
 
     public override void Dispose()
     {
-        _client.Dispose();
         base.Dispose();
+        _client.Dispose();
+        _wake.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dashboard scrape of {Cluster}/{Destination} failed: {Error}")]
