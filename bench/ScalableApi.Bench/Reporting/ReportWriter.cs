@@ -23,7 +23,9 @@ internal static class ReportWriter
         var scalingRuns = Load(Path.Combine(directory, "scaling.jsonl"));
         var medians = Median.Of(runs);
         var scaling = Median.Of(scalingRuns);
-        var targets = runs.Count == 0 ? [] : Targets.Evaluate(medians);
+        var replica = settings.GetValueOrDefault("mode")?.Contains("replica", StringComparison.Ordinal) == true;
+        var targets = runs.Count == 0 ? [] : Targets.Evaluate(medians, replica);
+        var dbReads = DbReadsReport.Load(directory);
         var soakWarmup = double.TryParse(settings.GetValueOrDefault("soakWarmupSeconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : 30;
         var soak = SoakReport.Load(directory, soakWarmup);
 
@@ -36,11 +38,12 @@ internal static class ReportWriter
             targets,
             scaling = new { runs = scalingRuns, medians = scaling },
             soak,
+            dbReads = dbReads.Select(r => new { r.Scenario, r.Reads, r.StandbyReads, r.StandbyShare, r.ByReason, r.StandbyShareByProcess }),
         };
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(json, Json.Options));
 
         var chart = Chart.Write(Path.Combine(directory, "chart.png"), medians, scaling);
-        File.WriteAllText(Path.Combine(directory, "results.md"), Markdown(Path.GetFileName(Path.GetFullPath(directory)), machine, settings, medians, targets, scaling, soak, chart));
+        File.WriteAllText(Path.Combine(directory, "results.md"), Markdown(Path.GetFileName(Path.GetFullPath(directory)), machine, settings, medians, targets, scaling, soak, dbReads, chart));
         Console.WriteLine($"report: {Path.Combine(directory, "results.md")}");
         foreach (var t in targets)
         {
@@ -80,6 +83,7 @@ internal static class ReportWriter
         IReadOnlyList<TargetResult> targets,
         IReadOnlyList<Median> scaling,
         SoakReport? soak,
+        IReadOnlyList<DbReadsReport> dbReads,
         bool chart)
     {
         var md = new StringBuilder();
@@ -143,6 +147,22 @@ internal static class ReportWriter
 
             md.AppendLine();
             md.AppendLine("A read scenario (a–d) with any non-2xx response or socket error is a failed run (**FAILED**). Socket errors include wrk's timeouts.");
+            md.AppendLine();
+        }
+
+        foreach (var r in dbReads)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Reads by database server during ({r.Scenario}): ours on a primary + streaming standby (`--replica`)");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"`db_reads_total{{target,reason}}` of our services' /metrics, after the scenario minus before (every run of ours in it, warm-ups included): **{r.StandbyShare:P1}** of {r.Reads:N0} read connections on the standby ({string.Join(", ", r.StandbyShareByProcess.Select(p => $"{p.Key} {p.Value:P0}"))}).");
+            md.AppendLine();
+            md.AppendLine("| target | reason | read connections | share |");
+            md.AppendLine("|---|---|---:|---:|");
+            foreach (var row in r.ByReason)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Target} | {row.Reason} | {row.Reads:N0} | {(r.Reads == 0 ? 0 : (double)row.Reads / r.Reads):P1} |");
+            }
+
             md.AppendLine();
         }
 

@@ -19,7 +19,7 @@ internal static class Targets
     public const string NotRun = "n/a";
     public const string Info = "context";
 
-    public static IReadOnlyList<TargetResult> Evaluate(IReadOnlyList<Median> medians)
+    public static IReadOnlyList<TargetResult> Evaluate(IReadOnlyList<Median> medians, bool replica = false)
     {
         var results = new List<TargetResult>();
         var connections = medians.Where(m => m.Replicas is null).Select(m => m.Connections).Distinct().Order().ToArray();
@@ -65,6 +65,20 @@ internal static class Targets
                     c,
                     $"{Ratio(yarp2.Rps, seed.Rps)}× the seed layout ({Rps(yarp2.Rps)} req/s); our gateway keeps {Percent(ours.Rps, yarp2.Rps)} of it",
                     Info));
+            }
+
+            // Issue #14 point 5: with a standby (bench/run --replica), the signed-in mix doubles the stronger seed layout.
+            var mixed = Find(medians, "ours-gateway", "e", c);
+            var mixedSeed = Find(medians, "express-2-nginx-keepalive", "e", c);
+            if (replica)
+            {
+                results.Add(mixed is null || mixedSeed is null
+                    ? new("(e) with a standby: gateway ≥ 2× two Express + nginx keepalive", c, "not measured", NotRun)
+                    : new(
+                        "(e) with a standby: gateway ≥ 2× two Express + nginx keepalive",
+                        c,
+                        $"{Ratio(mixed.Rps, mixedSeed.Rps)}× ({Rps(mixed.Rps)} vs {Rps(mixedSeed.Rps)} req/s); p99 {Ms(mixed.P99Ms)} vs {Ms(mixedSeed.P99Ms)} ms",
+                        mixed.Rps >= 2 * mixedSeed.Rps ? Pass : Miss));
             }
 
             var yarp1 = Find(medians, "yarp-bare-catalog", "b", c);
