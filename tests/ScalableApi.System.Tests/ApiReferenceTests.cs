@@ -4,8 +4,7 @@ namespace ScalableApi.System.Tests;
 /// SPEC §2 "GET /docs": one OpenAPI document of every public route as a client sees it through the gateway, merged
 /// from the running services, and the interactive page over it.
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class ApiReferenceTests(SystemTopology topology)
+public sealed class ApiReferenceTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
     private const string ProblemJson = "application/problem+json";
 
@@ -94,7 +93,7 @@ public sealed class ApiReferenceTests(SystemTopology topology)
     [Fact]
     public async Task The_docs_page_is_Scalar_over_the_merged_document_with_a_CSP_for_its_own_scripts()
     {
-        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true }) { BaseAddress = topology.GatewayAddress };
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true }) { BaseAddress = Topology.GatewayAddress };
 
         using var page = await client.GetAsync("/docs");
 
@@ -116,13 +115,13 @@ public sealed class ApiReferenceTests(SystemTopology topology)
     [Fact]
     public async Task The_API_itself_keeps_the_platform_CSP()
     {
-        using var response = await topology.GatewayClient.GetAsync("/api/products");
+        using var response = await Topology.GatewayClient.GetAsync("/api/products");
         Assert.Contains("default-src 'none'", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
 
     private async Task<JsonElement> DocumentAsync()
     {
-        using var response = await topology.GatewayClient.GetAsync("/openapi/gateway.json");
+        using var response = await Topology.GatewayClient.GetAsync("/openapi/gateway.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }

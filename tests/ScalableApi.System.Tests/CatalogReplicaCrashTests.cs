@@ -25,11 +25,7 @@ public sealed class CatalogReplicaCrashTests(SystemTopology topology, ITestOutpu
     {
         var client = topology.GatewayClient;
         var admin = await client.AdminAsync();
-        var ids = new List<long>();
-        for (var i = 0; i < 10; i++)
-        {
-            ids.Add(await client.CreateProductAsync(admin, $"Crash test {i}"));
-        }
+        var ids = await client.CreateProductsAsync(admin, 10, "Crash test");
 
         var victim = topology.ReplicasOf(SystemTopology.Catalog)[0];
         var victimDestination = await topology.DestinationIdAsync(victim);

@@ -4,15 +4,12 @@ namespace ScalableApi.System.Tests;
 /// SPEC §2 "GET /dashboard": the page is open (it shows a sign-in form and holds no data), its stream needs the admin
 /// session cookie from <c>POST /dashboard/session</c>, and the stream reports the gateway's live state.
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class DashboardTests(SystemTopology topology)
+public sealed class DashboardTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Fact]
     public async Task Anonymous_gets_the_page_with_its_sign_in_form_and_a_self_only_CSP_but_no_data()
     {
-        using var page = await _client.SendAsync(HttpMethod.Get, "/dashboard");
+        using var page = await Client.SendAsync(HttpMethod.Get, "/dashboard");
         await page.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Contains("id=\"sign-in-form\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -22,21 +19,21 @@ public sealed class DashboardTests(SystemTopology topology)
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
 
-        using var stream = await _client.SendAsync(HttpMethod.Get, "/dashboard/stream");
+        using var stream = await Client.SendAsync(HttpMethod.Get, "/dashboard/stream");
         await stream.ExpectProblemAsync(HttpStatusCode.Unauthorized);
-        using var session = await _client.SendAsync(HttpMethod.Get, "/dashboard/session");
+        using var session = await Client.SendAsync(HttpMethod.Get, "/dashboard/session");
         await session.ExpectAsync(HttpStatusCode.OK);
         Assert.False((await session.JsonAsync()).GetProperty("signedIn").GetBoolean());
-        using var start = await _client.SendAsync(HttpMethod.Post, "/dashboard/session");
+        using var start = await Client.SendAsync(HttpMethod.Post, "/dashboard/session");
         await start.ExpectProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task A_signed_in_user_who_is_not_an_admin_gets_403_and_no_cookie()
     {
-        var user = await _client.NewUserAsync("dashboard");
+        var user = await Client.NewUserAsync("dashboard");
 
-        using var start = await _client.SendAsync(HttpMethod.Post, "/dashboard/session", user.AccessToken);
+        using var start = await Client.SendAsync(HttpMethod.Post, "/dashboard/session", user.AccessToken);
 
         await start.ExpectProblemAsync(HttpStatusCode.Forbidden);
         Assert.False(start.Headers.Contains("Set-Cookie"));
@@ -45,15 +42,15 @@ public sealed class DashboardTests(SystemTopology topology)
     [Fact]
     public async Task A_forged_or_missing_cookie_opens_no_stream()
     {
-        using var forged = await _client.SendAsync(HttpMethod.Get, "/dashboard/stream", headers: h => h.Add("Cookie", "scalableapi_dashboard=CfDJ8forged"));
+        using var forged = await Client.SendAsync(HttpMethod.Get, "/dashboard/stream", headers: h => h.Add("Cookie", "scalableapi_dashboard=CfDJ8forged"));
         await forged.ExpectProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task An_admin_session_streams_snapshots_with_both_catalog_destinations_healthy_and_the_traffic()
     {
-        var admin = await _client.AdminAsync();
-        using var start = await _client.SendAsync(HttpMethod.Post, "/dashboard/session", admin.AccessToken);
+        var admin = await Client.AdminAsync();
+        using var start = await Client.SendAsync(HttpMethod.Post, "/dashboard/session", admin.AccessToken);
         await start.ExpectAsync(HttpStatusCode.OK);
         var setCookie = start.Headers.GetValues("Set-Cookie").Single();
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
@@ -61,14 +58,14 @@ public sealed class DashboardTests(SystemTopology topology)
         Assert.Contains("path=/dashboard", setCookie, StringComparison.OrdinalIgnoreCase);
         var cookie = setCookie.Split(';')[0];
 
-        using var session = await _client.SendAsync(HttpMethod.Get, "/dashboard/session", headers: h => h.Add("Cookie", cookie));
+        using var session = await Client.SendAsync(HttpMethod.Get, "/dashboard/session", headers: h => h.Add("Cookie", cookie));
         await session.ExpectAsync(HttpStatusCode.OK);
         Assert.True((await session.JsonAsync()).GetProperty("signedIn").GetBoolean());
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/stream");
         request.Headers.Add("Cookie", cookie);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var stream = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var stream = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await stream.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
@@ -84,7 +81,7 @@ public sealed class DashboardTests(SystemTopology topology)
         // Traffic the page should show: a burst of product reads appears in the next snapshots' counts and top routes.
         for (var i = 0; i < 20; i++)
         {
-            using var read = await _client.SendAsync(HttpMethod.Get, "/api/products?limit=1");
+            using var read = await Client.SendAsync(HttpMethod.Get, "/api/products?limit=1");
             await read.ExpectAsync(HttpStatusCode.OK);
         }
 
@@ -107,7 +104,7 @@ public sealed class DashboardTests(SystemTopology topology)
     [InlineData("uPlot.LICENSE", "text/plain")]
     public async Task The_page_assets_are_served_from_the_gateway_itself(string file, string mediaType)
     {
-        using var response = await _client.SendAsync(HttpMethod.Get, $"/dashboard/assets/{file}");
+        using var response = await Client.SendAsync(HttpMethod.Get, $"/dashboard/assets/{file}");
         await response.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
     }

@@ -43,11 +43,7 @@ public sealed class DiscoveryTests(SystemTopology topology, ITestOutputHelper ou
     {
         var client = topology.GatewayClient;
         var admin = await client.AdminAsync();
-        var ids = new List<long>();
-        for (var i = 0; i < 5; i++)
-        {
-            ids.Add(await client.CreateProductAsync(admin, $"Drain test {i}"));
-        }
+        var ids = await client.CreateProductsAsync(admin, 5, "Drain test");
 
         var replicas = topology.ReplicasOf(SystemTopology.Catalog);
         Assert.True(replicas.Count >= 2, "needs a replica left to serve");

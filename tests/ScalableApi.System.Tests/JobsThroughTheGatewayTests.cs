@@ -3,13 +3,12 @@ using static ScalableApi.System.Tests.Api.GatewayApi;
 namespace ScalableApi.System.Tests;
 
 /// <summary>The import and jobs routes of SPEC §2 in the gateway's route table: admin only, at the edge too.</summary>
-[Collection(SharedTopology.Name)]
-public sealed class JobsThroughTheGatewayTests(SystemTopology topology)
+public sealed class JobsThroughTheGatewayTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
     [Fact]
     public async Task Jobs_are_imported_listed_and_retried_through_the_gateway_by_admins_only()
     {
-        var client = topology.GatewayClient;
+        var client = Topology.GatewayClient;
         var admin = await client.AdminAsync();
         var user = await client.NewUserAsync("not-admin");
         var id = await client.ImportAsync(admin, JobsApi.Ndjson("gw" + Guid.NewGuid().ToString("N")[..8], 10));

@@ -13,3 +13,15 @@ public sealed class ChangingTopology : ICollectionFixture<SystemTopology>
 {
     public const string Name = "Topology whose replicas come and go";
 }
+
+/// <summary>
+/// A suite on the shared topology (xunit reads the collection from this base class): the topology, and the client that
+/// sends every request through the gateway.
+/// </summary>
+[Collection(SharedTopology.Name)]
+public abstract class SharedTopologySuite(SystemTopology topology)
+{
+    protected SystemTopology Topology { get; } = topology;
+
+    protected HttpClient Client => Topology.GatewayClient;
+}

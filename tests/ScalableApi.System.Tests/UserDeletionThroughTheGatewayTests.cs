@@ -6,13 +6,12 @@ namespace ScalableApi.System.Tests;
 /// Issue 12, acceptance 3 and 4 through the gateway: a deleted user's token is refused for writes at once, and their
 /// posts, their comments and the comments on their posts disappear from every page, the overview included.
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class UserDeletionThroughTheGatewayTests(SystemTopology topology)
+public sealed class UserDeletionThroughTheGatewayTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
     [Fact]
     public async Task After_a_delete_the_old_token_cannot_post_and_the_users_content_leaves_every_page()
     {
-        var client = topology.GatewayClient;
+        var client = Topology.GatewayClient;
         var gone = await client.NewUserAsync("gone");
         var other = await client.NewUserAsync("other");
         var ownPost = await CreateAsync(client, gone, "/api/posts", new { title = "mine", body = "b" });
@@ -35,7 +34,7 @@ public sealed class UserDeletionThroughTheGatewayTests(SystemTopology topology)
             await Poll.UntilAsync(async () => await ItemsAsync(client, Path($"/api/users/{gone.Id}/posts")) == 0
                 && await ItemsAsync(client, Path($"/api/users/{other.Id}/comments")) == 0
                 && await ItemsAsync(client, Path($"/api/posts/{otherPost}/comments")) == 0, TimeSpan.FromSeconds(10)),
-            $"content of the deleted user still shows{Environment.NewLine}{topology.Tails()}");
+            $"content of the deleted user still shows{Environment.NewLine}{Topology.Tails()}");
         using var overview = await client.SendAsync(HttpMethod.Get, Path($"/api/users/{gone.Id}/overview"));
         await overview.ExpectProblemAsync(HttpStatusCode.NotFound);
         using var ownPostNow = await client.SendAsync(HttpMethod.Get, Path($"/api/posts/{ownPost}"));

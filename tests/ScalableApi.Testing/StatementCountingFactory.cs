@@ -207,6 +207,27 @@ public static class CachedReplicas
 
         return deployment;
     }
+
+    /// <summary>
+    /// As <see cref="StartAsync{T}"/>, on a store of <paramref name="kind"/> started for this deployment alone:
+    /// disposing the deployment stops the store too, after the replicas.
+    /// </summary>
+    public static async Task<Deployment<T>> StartOnOwnStoreAsync<T>(RedisStoreKind kind, int count, string service, Func<TestRedis, string, T?, T> create)
+        where T : class, IAsyncLifetime
+    {
+        var store = TestRedis.Start(kind);
+        try
+        {
+            var deployment = await StartAsync<T>(count, service, (name, sharing) => create(store, name, sharing));
+            deployment.Store = store;
+            return deployment;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
 }
 
 /// <summary>
@@ -234,7 +255,12 @@ public sealed class Deployment<T> : IReadOnlyList<T>, IAsyncDisposable
         }
 
         _replicas.Clear();
+        Store?.Dispose();
+        Store = null;
     }
+
+    /// <summary>The store this deployment started for itself (<see cref="CachedReplicas.StartOnOwnStoreAsync{T}"/>), if any.</summary>
+    internal TestRedis? Store { get; set; }
 
     internal void Add(T replica) => _replicas.Add(replica);
 }

@@ -12,4 +12,8 @@ internal sealed class CachedCatalog(string redis, string cacheName, CachedCatalo
     /// <summary>Starts replicas 1..<paramref name="count"/> of one deployment on <paramref name="store"/>.</summary>
     public static Task<Deployment<CachedCatalog>> StartAsync(TestRedis store, int count, IReadOnlyDictionary<string, string?>? settings = null) =>
         CachedReplicas.StartAsync<CachedCatalog>(count, "catalog", (name, sharing) => new CachedCatalog(store.ConnectionString, name, sharing, settings));
+
+    /// <summary>The same on a store of <paramref name="storeKind"/> of the deployment's own, stopped with it.</summary>
+    public static Task<Deployment<CachedCatalog>> StartAsync(RedisStoreKind storeKind, int count, IReadOnlyDictionary<string, string?>? settings = null) =>
+        CachedReplicas.StartOnOwnStoreAsync<CachedCatalog>(storeKind, count, "catalog", (store, name, sharing) => new CachedCatalog(store.ConnectionString, name, sharing, settings));
 }

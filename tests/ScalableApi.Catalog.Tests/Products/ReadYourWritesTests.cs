@@ -42,8 +42,8 @@ public sealed class ReadYourWritesTests(ReadYourWritesTests.Fixture factory) : I
         Assert.StartsWith("sqlite.", token, StringComparison.Ordinal);
         for (var i = 0; i < 100; i++)
         {
-            Assert.Equal($"{marker} new", (await GetAsync<Product>(admin, $"/api/products/{created.Id}", token)).Name);
-            var page = await GetAsync<Page<Product>>(admin, $"/api/products?q={marker}&limit={1 + (i % 10)}", token);
+            Assert.Equal($"{marker} new", (await admin.GetWithTokenAsync<Product>($"/api/products/{created.Id}", token)).Name);
+            var page = await admin.GetWithTokenAsync<Page<Product>>($"/api/products?q={marker}&limit={1 + (i % 10)}", token);
             Assert.Equal($"{marker} new", Assert.Single(page.Items).Name);
         }
 
@@ -88,14 +88,5 @@ public sealed class ReadYourWritesTests(ReadYourWritesTests.Fixture factory) : I
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    private static async Task<T> GetAsync<T>(HttpClient client, string url, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.TryAddWithoutValidation("Consistency-Token", token);
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 }

@@ -10,22 +10,13 @@ public sealed class OwnStandbyFixture : StandbyFixture
 
     // Started when the host first asks for its connection string (the fixture's database exists by then): the
     // basebackup's slot streams the database's creation to it like every later write.
-    public OwnStandby Standby => _standby ??= OwnStandby.StartAsync().GetAwaiter().GetResult();
+    public OwnStandby Standby => _standby ??= Own(OwnStandby.StartAsync().GetAwaiter().GetResult());
 
     protected override string ServiceConnectionString =>
         new Npgsql.NpgsqlConnectionStringBuilder(Standby.Replicated(DatabaseName)) { HostRecheckSeconds = 1 }.ConnectionString;
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
         [.. base.ExtraSettings, new("Database:MaxStandbyLagMilliseconds", "1000")];
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_standby is not null)
-        {
-            await _standby.DisposeAsync();
-        }
-    }
 }
 
 /// <summary>
@@ -36,7 +27,7 @@ public sealed class TwoStandbysFixture : StandbyFixture
 {
     private OwnStandby? _second;
 
-    public OwnStandby Second => _second ??= OwnStandby.StartAsync().GetAwaiter().GetResult();
+    public OwnStandby Second => _second ??= Own(OwnStandby.StartAsync().GetAwaiter().GetResult());
 
     public int SharedStandbyPort => new Npgsql.NpgsqlConnectionStringBuilder(TestStandby.Standby("postgres")).Port;
 
@@ -51,15 +42,6 @@ public sealed class TwoStandbysFixture : StandbyFixture
             return replicated.ConnectionString;
         }
     }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_second is not null)
-        {
-            await _second.DisposeAsync();
-        }
-    }
 }
 
 /// <summary>
@@ -72,20 +54,11 @@ public sealed class OwnPrimaryFixture : StandbyFixture
     private OwnPrimary? _primary;
 
     // Started when the host first asks for its connection string: the fixture's database name, on the own primary.
-    public OwnPrimary Primary => _primary ??= OwnPrimary.StartAsync(DatabaseName).GetAwaiter().GetResult();
+    public OwnPrimary Primary => _primary ??= Own(OwnPrimary.StartAsync(DatabaseName).GetAwaiter().GetResult());
 
     protected override string ServiceConnectionString =>
         new Npgsql.NpgsqlConnectionStringBuilder(Primary.Replicated(DatabaseName)) { HostRecheckSeconds = 1 }.ConnectionString;
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
         [.. base.ExtraSettings, new("Database:MaxStandbyLagMilliseconds", "5000")];
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_primary is not null)
-        {
-            await _primary.DisposeAsync();
-        }
-    }
 }

@@ -4,25 +4,15 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// Two standbys of one primary with <c>Load Balance Hosts=true</c>: the service's reads that allow a standby land on
 /// both (each read asks <c>inet_server_port()</c> through the service's own read path), and none on the primary.
 /// </summary>
-[Collection(TestStandby.Collection)]
-[Trait("Category", "PostgresStandby")]
-public sealed class PostgresStandbyBalancingTests : IClassFixture<TwoStandbysFixture>
+public sealed class PostgresStandbyBalancingTests(TwoStandbysFixture factory) : StandbySuite<TwoStandbysFixture>(factory)
 {
-    private readonly TwoStandbysFixture _factory;
-
-    public PostgresStandbyBalancingTests(TwoStandbysFixture factory)
-    {
-        TestStandby.SkipUnlessStandby();
-        _factory = factory;
-    }
-
     [SkippableFact]
     public async Task Reads_are_spread_over_both_standbys()
     {
-        var database = _factory.Services.GetRequiredService<IDatabase>();
-        int[] standbys = [_factory.SharedStandbyPort, _factory.Second.Port];
-        await TestStandby.CaughtUpAsync(_factory.DatabaseName);
-        await _factory.Second.CaughtUpAsync(_factory.DatabaseName);
+        var database = Factory.Services.GetRequiredService<IDatabase>();
+        int[] standbys = [Factory.SharedStandbyPort, Factory.Second.Port];
+        await TestStandby.CaughtUpAsync(Factory.DatabaseName);
+        await Factory.Second.CaughtUpAsync(Factory.DatabaseName);
         await Eventually.HoldsAsync(
             async () => (await PortsAsync(database, 20)).SetEquals(standbys),
             "reads reach both standbys");

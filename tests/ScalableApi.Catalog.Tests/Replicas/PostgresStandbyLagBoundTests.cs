@@ -1,5 +1,3 @@
-using ScalableApi.Catalog.Products;
-
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>
@@ -7,35 +5,25 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// once its lag passes the bound anonymous reads (no token) are the primary's and show the write
 /// (<c>db_reads_total{reason="standby_lagging"}</c>); when replay resumes they return to the standby.
 /// </summary>
-[Collection(TestStandby.Collection)]
-[Trait("Category", "PostgresStandby")]
-public sealed class PostgresStandbyLagBoundTests : IClassFixture<OwnStandbyFixture>
+public sealed class PostgresStandbyLagBoundTests(OwnStandbyFixture factory) : StandbySuite<OwnStandbyFixture>(factory)
 {
     private const string LaggingReads = "db_reads_total{reason=\"standby_lagging\",target=\"primary\"}";
-
-    private readonly OwnStandbyFixture _factory;
-
-    public PostgresStandbyLagBoundTests(OwnStandbyFixture factory)
-    {
-        TestStandby.SkipUnlessStandby();
-        _factory = factory;
-    }
 
     [SkippableFact]
     public async Task A_standby_lagging_past_the_bound_is_skipped_until_it_catches_up()
     {
         var marker = CatalogClient.UniqueMarker();
-        var (created, _) = await _factory.CreateAsync(name: $"{marker} old");
-        var database = _factory.Services.GetRequiredService<IDatabase>();
-        using var writer = _factory.CreateClient(_factory.Tokens.Admin());
-        using var anonymous = _factory.CreateClient();
+        var (created, _) = await Factory.CreateAsync(name: $"{marker} old");
+        var database = Factory.Services.GetRequiredService<IDatabase>();
+        using var writer = Factory.CreateClient(Factory.Tokens.Admin());
+        using var anonymous = Factory.CreateClient();
         var limit = 0;
-        await _factory.Standby.CaughtUpAsync(_factory.DatabaseName);
+        await Factory.Standby.CaughtUpAsync(Factory.DatabaseName);
         await Eventually.HoldsAsync(
-            async () => await StandbyFixture.OnStandbyAsync(database) && await NameAsync(anonymous, marker, ++limit) == $"{marker} old",
+            async () => await StandbyFixture.OnStandbyAsync(database) && await NameOnFreshPageAsync(anonymous, marker, ++limit) == $"{marker} old",
             "the service's own standby serves reads");
 
-        await _factory.Standby.ExecuteAsync("SELECT pg_wal_replay_pause()");
+        await Factory.Standby.ExecuteAsync("SELECT pg_wal_replay_pause()");
         try
         {
             using (var put = await writer.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body($"{marker} new")))
@@ -45,7 +33,7 @@ public sealed class PostgresStandbyLagBoundTests : IClassFixture<OwnStandbyFixtu
 
             var before = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), LaggingReads);
             await Eventually.HoldsAsync(
-                async () => await NameAsync(anonymous, marker, ++limit) == $"{marker} new",
+                async () => await NameOnFreshPageAsync(anonymous, marker, ++limit) == $"{marker} new",
                 "once the paused standby lags past the bound, anonymous reads are the primary's");
             Assert.False(await StandbyFixture.OnStandbyAsync(database));
             var after = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), LaggingReads);
@@ -53,17 +41,10 @@ public sealed class PostgresStandbyLagBoundTests : IClassFixture<OwnStandbyFixtu
         }
         finally
         {
-            await _factory.Standby.ExecuteAsync("SELECT pg_wal_replay_resume()");
+            await Factory.Standby.ExecuteAsync("SELECT pg_wal_replay_resume()");
         }
 
         await Eventually.HoldsAsync(() => StandbyFixture.OnStandbyAsync(database), "reads return to the standby once it caught up");
-        Assert.Equal($"{marker} new", await NameAsync(anonymous, marker, ++limit));
-    }
-
-    /// <summary>A page no one has cached (a new limit each time): a read connection of its own.</summary>
-    private static async Task<string> NameAsync(HttpClient client, string marker, int limit)
-    {
-        var page = await client.PageAsync($"/api/products?q={marker}&limit={limit}");
-        return Assert.Single(page.Items).Name;
+        Assert.Equal($"{marker} new", await NameOnFreshPageAsync(anonymous, marker, ++limit));
     }
 }

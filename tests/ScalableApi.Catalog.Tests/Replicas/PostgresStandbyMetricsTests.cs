@@ -5,38 +5,29 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// standby has replayed, count on the standby (none falls back once the standby is up), and with the standby down the
 /// fallback shows as <c>standby_unavailable</c>; each standby's replay lag is a gauge.
 /// </summary>
-[Collection(TestStandby.Collection)]
-[Trait("Category", "PostgresStandby")]
-public sealed class PostgresStandbyMetricsTests : IClassFixture<StandbyFixture>, IClassFixture<StandbyDownFixture>
+public sealed class PostgresStandbyMetricsTests(StandbyFixture replicated, StandbyDownFixture standbyDown)
+    : StandbySuite<StandbyFixture>(replicated), IClassFixture<StandbyDownFixture>
 {
     private const string StandbyReads = "db_reads_total{reason=\"standby\",target=\"standby\"}";
     private const string TokenAheadReads = "db_reads_total{reason=\"token_ahead\",target=\"primary\"}";
     private const string FallbackReads = "db_reads_total{reason=\"standby_unavailable\",target=\"primary\"}";
 
-    private readonly StandbyFixture _replicated;
-    private readonly StandbyDownFixture _standbyDown;
-
-    public PostgresStandbyMetricsTests(StandbyFixture replicated, StandbyDownFixture standbyDown)
-    {
-        TestStandby.SkipUnlessStandby();
-        _replicated = replicated;
-        _standbyDown = standbyDown;
-    }
+    private readonly StandbyDownFixture _standbyDown = standbyDown;
 
     [SkippableFact]
     public async Task Reads_count_by_the_server_that_served_them()
     {
         var marker = CatalogClient.UniqueMarker();
-        var (created, _) = await _replicated.CreateAsync(name: marker);
-        using var anonymous = _replicated.CreateClient();
-        using var admin = _replicated.CreateClient(_replicated.Tokens.Admin());
+        var (created, _) = await Factory.CreateAsync(name: marker);
+        using var anonymous = Factory.CreateClient();
+        using var admin = Factory.CreateClient(Factory.Tokens.Admin());
         string token;
         using (var put = await admin.PutAsJsonAsync($"/api/products/{created.Id}", CatalogClient.Body(marker)))
         {
             token = Assert.Single(put.Headers.GetValues("Consistency-Token"));
         }
 
-        await _replicated.StandbyServesReadsAsync();
+        await Factory.StandbyServesReadsAsync();
         var before = await anonymous.GetStringAsync("/metrics");
 
         for (var limit = 1; limit <= 5; limit++)

@@ -1,5 +1,3 @@
-using ScalableApi.Catalog.Products;
-
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>
@@ -8,34 +6,24 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// reads are served by the standby; once the primary is back the same service takes writes again, a retried keyed
 /// create included.
 /// </summary>
-[Collection(TestStandby.Collection)]
-[Trait("Category", "PostgresStandby")]
-public sealed class PostgresStandbyPrimaryOutageTests : IClassFixture<OwnPrimaryFixture>
+public sealed class PostgresStandbyPrimaryOutageTests(OwnPrimaryFixture factory) : StandbySuite<OwnPrimaryFixture>(factory)
 {
-    private readonly OwnPrimaryFixture _factory;
-
-    public PostgresStandbyPrimaryOutageTests(OwnPrimaryFixture factory)
-    {
-        TestStandby.SkipUnlessStandby();
-        _factory = factory;
-    }
-
     [SkippableFact]
     public async Task Writes_answer_503_while_the_primary_is_down_reads_stay_on_the_standby_and_writes_resume_when_it_is_back()
     {
         var marker = CatalogClient.UniqueMarker();
-        var (created, _) = await _factory.CreateAsync(name: $"{marker} old");
-        var database = _factory.Services.GetRequiredService<IDatabase>();
-        await _factory.Primary.Standby.CaughtUpAsync(_factory.DatabaseName);
+        var (created, _) = await Factory.CreateAsync(name: $"{marker} old");
+        var database = Factory.Services.GetRequiredService<IDatabase>();
+        await Factory.Primary.Standby.CaughtUpAsync(Factory.DatabaseName);
         await Eventually.HoldsAsync(() => StandbyFixture.OnStandbyAsync(database), "reads reach the standby");
-        using var admin = _factory.CreateClient(_factory.Tokens.Admin());
-        using var anonymous = _factory.CreateClient();
+        using var admin = Factory.CreateClient(Factory.Tokens.Admin());
+        using var anonymous = Factory.CreateClient();
         // Far above the connection timeout (5 s): a request that waits for the primary for ever fails here.
         admin.Timeout = anonymous.Timeout = TimeSpan.FromSeconds(30);
         var idempotencyKey = Guid.NewGuid().ToString();
         var limit = 0;
 
-        await _factory.Primary.StopAsync();
+        await Factory.Primary.StopAsync();
         try
         {
             // Rounds: the first writes meet pooled sessions the shutdown ended, later ones a host Npgsql knows is down
@@ -47,7 +35,7 @@ public sealed class PostgresStandbyPrimaryOutageTests : IClassFixture<OwnPrimary
                 await UnavailableAsync(await admin.DeleteAsync($"/api/products/{created.Id}"));
                 await UnavailableAsync(await KeyedCreateAsync(admin, idempotencyKey, marker));
 
-                Assert.Equal($"{marker} old", await NameAsync(anonymous, marker, ++limit));
+                Assert.Equal($"{marker} old", await NameOnFreshPageAsync(anonymous, marker, ++limit));
                 using var single = await anonymous.GetAsync($"/api/products/{created.Id}");
                 Assert.Equal(HttpStatusCode.OK, single.StatusCode);
                 await Task.Delay(TimeSpan.FromMilliseconds(500)); // Spread the rounds over Npgsql's 1 s recheck.
@@ -57,7 +45,7 @@ public sealed class PostgresStandbyPrimaryOutageTests : IClassFixture<OwnPrimary
         }
         finally
         {
-            await _factory.Primary.StartAgainAsync();
+            await Factory.Primary.StartAgainAsync();
         }
 
         await Eventually.HoldsAsync(
@@ -73,9 +61,9 @@ public sealed class PostgresStandbyPrimaryOutageTests : IClassFixture<OwnPrimary
             Assert.Equal(HttpStatusCode.Created, keyed.StatusCode);
         }
 
-        await _factory.Primary.Standby.CaughtUpAsync(_factory.DatabaseName);
+        await Factory.Primary.Standby.CaughtUpAsync(Factory.DatabaseName);
         await Eventually.HoldsAsync(
-            async () => await NameAsync(anonymous, $"{marker} new", ++limit) == $"{marker} new",
+            async () => await NameOnFreshPageAsync(anonymous, $"{marker} new", ++limit) == $"{marker} new",
             "the write reaches the standby's readers");
     }
 
@@ -93,12 +81,5 @@ public sealed class PostgresStandbyPrimaryOutageTests : IClassFixture<OwnPrimary
             await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
             Assert.NotNull(response.Headers.RetryAfter);
         }
-    }
-
-    /// <summary>A page no one has cached (a new limit each time): a read connection of its own.</summary>
-    private static async Task<string> NameAsync(HttpClient client, string query, int limit)
-    {
-        var page = await client.PageAsync($"/api/products?q={Uri.EscapeDataString(query)}&limit={limit}");
-        return Assert.Single(page.Items).Name;
     }
 }

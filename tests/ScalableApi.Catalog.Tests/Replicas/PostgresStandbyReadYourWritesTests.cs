@@ -9,28 +9,18 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// token, so the primary answers: <c>token_ahead</c>); reads without a token, the writer's own included, are the
 /// standby's and show the old value until replay resumes.
 /// </summary>
-[Collection(TestStandby.Collection)]
-[Trait("Category", "PostgresStandby")]
-public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFixture>
+public sealed class PostgresStandbyReadYourWritesTests(StandbyFixture factory) : StandbySuite<StandbyFixture>(factory)
 {
     private const string TokenAheadReads = "db_reads_total{reason=\"token_ahead\",target=\"primary\"}";
-
-    private readonly StandbyFixture _factory;
-
-    public PostgresStandbyReadYourWritesTests(StandbyFixture factory)
-    {
-        TestStandby.SkipUnlessStandby();
-        _factory = factory;
-    }
 
     [SkippableFact]
     public async Task With_replay_paused_the_writers_token_shows_the_write_and_reads_without_it_the_old_value_until_replay_resumes()
     {
         var marker = CatalogClient.UniqueMarker();
-        var (created, _) = await _factory.CreateAsync(name: $"{marker} old");
-        await _factory.StandbyServesReadsAsync();
-        using var writer = _factory.CreateClient(_factory.Tokens.Admin());
-        using var anonymous = _factory.CreateClient();
+        var (created, _) = await Factory.CreateAsync(name: $"{marker} old");
+        await Factory.StandbyServesReadsAsync();
+        using var writer = Factory.CreateClient(Factory.Tokens.Admin());
+        using var anonymous = Factory.CreateClient();
         var before = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), TokenAheadReads);
 
         await TestStandby.ExecuteOnStandbyAsync("SELECT pg_wal_replay_pause()");
@@ -45,8 +35,8 @@ public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFi
 
             for (var i = 0; i < 100; i++)
             {
-                Assert.Equal($"{marker} new", (await GetAsync<Product>(writer, $"/api/products/{created.Id}", token)).Name);
-                var ownPage = await GetAsync<Page<Product>>(writer, $"/api/products?q={marker}&limit={1 + (i % 20)}", token);
+                Assert.Equal($"{marker} new", (await writer.GetWithTokenAsync<Product>($"/api/products/{created.Id}", token)).Name);
+                var ownPage = await writer.GetWithTokenAsync<Page<Product>>($"/api/products?q={marker}&limit={1 + (i % 20)}", token);
                 Assert.Equal($"{marker} new", Assert.Single(ownPage.Items).Name);
             }
 
@@ -75,14 +65,5 @@ public sealed class PostgresStandbyReadYourWritesTests : IClassFixture<StandbyFi
                 return Assert.Single(page.Items).Name == $"{marker} new";
             },
             "an anonymous page filled after replay resumed shows the write");
-    }
-
-    private static async Task<T> GetAsync<T>(HttpClient client, string url, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.TryAddWithoutValidation("Consistency-Token", token);
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 }

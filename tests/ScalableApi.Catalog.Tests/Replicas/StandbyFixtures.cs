@@ -7,9 +7,20 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// </summary>
 public class StandbyFixture : ServiceFactory<Program>
 {
+    private readonly List<IAsyncDisposable> _owned = [];
+
     public StandbyFixture()
         : base(DatabaseEngine.Postgres)
     {
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
     }
 
     public string DatabaseName => TestStandby.DatabaseName(Database);
@@ -40,6 +51,14 @@ public class StandbyFixture : ServiceFactory<Program>
                 return (bool)(await command.ExecuteScalarAsync())!;
             },
             CancellationToken.None);
+
+    /// <summary>A server or proxy this fixture started for its service: disposed once the service has stopped.</summary>
+    protected T Own<T>(T resource)
+        where T : IAsyncDisposable
+    {
+        _owned.Add(resource);
+        return resource;
+    }
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
     [
@@ -81,19 +100,10 @@ public sealed class StandbySwitchFixture : StandbyFixture
         }
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_switch is not null)
-        {
-            await _switch.DisposeAsync();
-        }
-    }
-
-    private static StandbySwitch CreateSwitch()
+    private StandbySwitch CreateSwitch()
     {
         var standby = new Npgsql.NpgsqlConnectionStringBuilder(TestStandby.Standby("postgres"));
-        var created = new StandbySwitch(standby.Port);
+        var created = Own(new StandbySwitch(standby.Port));
         created.Up();
         return created;
     }

@@ -31,6 +31,16 @@ internal static class CatalogClient
         return (await response.Content.ReadFromJsonAsync<Page<Product>>())!;
     }
 
+    /// <summary>A GET sending the <c>Consistency-Token</c> a write returned; it must be a 200.</summary>
+    public static async Task<T> GetWithTokenAsync<T>(this HttpClient client, string url, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Consistency-Token", token);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
     /// <summary>Follows nextCursor to the end and returns every item in order.</summary>
     public static async Task<List<Product>> WalkAsync(this HttpClient client, string query)
     {

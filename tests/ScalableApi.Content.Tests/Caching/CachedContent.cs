@@ -13,6 +13,10 @@ internal sealed class CachedContent(string redis, string cacheName, CachedConten
     public static Task<Deployment<CachedContent>> StartAsync(TestRedis store, int count) =>
         CachedReplicas.StartAsync<CachedContent>(count, "content", (name, sharing) => new CachedContent(store.ConnectionString, name, sharing));
 
+    /// <summary>The same on a store of <paramref name="storeKind"/> of the deployment's own, stopped with it.</summary>
+    public static Task<Deployment<CachedContent>> StartAsync(RedisStoreKind storeKind, int count) =>
+        CachedReplicas.StartOnOwnStoreAsync<CachedContent>(storeKind, count, "content", (store, name, sharing) => new CachedContent(store.ConnectionString, name, sharing));
+
     /// <summary>A post written straight to the database, so no cache has seen it.</summary>
     public async Task<long> InsertPostBehindTheCacheAsync(long authorId, string title)
     {

@@ -99,6 +99,18 @@ public static class GatewayApi
         return (await created.JsonAsync()).GetProperty("id").GetInt64();
     }
 
+    /// <summary><paramref name="count"/> products named <c>{name} 0</c>, <c>{name} 1</c>, …: their ids, in that order.</summary>
+    public static async Task<List<long>> CreateProductsAsync(this HttpClient client, SignedInUser admin, int count, string name)
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await client.CreateProductAsync(admin, $"{name} {i}"));
+        }
+
+        return ids;
+    }
+
     public static object NewProduct(string name = "Widget", decimal price = 9.99m, int stock = 5) =>
         new { name, description = "A product made by a system test", price, stock };
 

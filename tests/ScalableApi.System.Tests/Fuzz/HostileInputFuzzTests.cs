@@ -10,9 +10,8 @@ namespace ScalableApi.System.Tests.Fuzz;
 /// no 5xx, no dropped connection, no stack trace, type name, SQL or file path in a body, and a victim's data unchanged.
 /// The seed is printed first; <c>SCALABLEAPI_FUZZ_SEED</c> replays a run.
 /// </summary>
-[Collection(SharedTopology.Name)]
 [Trait("Category", "LongRunning")]
-public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHelper output)
+public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHelper output) : SharedTopologySuite(topology)
 {
     private const int Requests = 10_000;
     private const int Concurrency = 8;
@@ -24,8 +23,6 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
         "DELETE FROM", "syntax error", ".cs:line", "/work/", "/tmp/", "/usr/share/dotnet",
     ];
 
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Fact]
     public async Task Ten_thousand_hostile_requests_get_no_5xx_no_leak_and_change_no_victim_data()
     {
@@ -35,7 +32,7 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
         output.WriteLine($"fuzz seed {seed} (replay: SCALABLEAPI_FUZZ_SEED={seed})");
 
         var victims = await VictimsAsync();
-        var stranger = await _client.NewUserAsync("stranger");
+        var stranger = await Client.NewUserAsync("stranger");
         var before = await SnapshotAsync(victims);
         var requests = new FuzzRequests(seed, victims, stranger);
 
@@ -47,7 +44,7 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
             RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
         })
         {
-            BaseAddress = topology.GatewayAddress,
+            BaseAddress = Topology.GatewayAddress,
             Timeout = TimeSpan.FromSeconds(30),
         };
         var failures = new List<string>();
@@ -116,13 +113,13 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
     /// <summary>A user with a post and a comment, and an admin's product: what the fuzzing callers must not change.</summary>
     private async Task<Victims> VictimsAsync()
     {
-        var admin = await _client.AdminAsync();
-        var owner = await _client.NewUserAsync("victim");
-        var product = await _client.CreateProductAsync(admin, "Fuzz victim product");
-        using var post = await _client.SendAsync(HttpMethod.Post, "/api/posts", owner.AccessToken, new { title = "Fuzz victim", body = "must not change" });
+        var admin = await Client.AdminAsync();
+        var owner = await Client.NewUserAsync("victim");
+        var product = await Client.CreateProductAsync(admin, "Fuzz victim product");
+        using var post = await Client.SendAsync(HttpMethod.Post, "/api/posts", owner.AccessToken, new { title = "Fuzz victim", body = "must not change" });
         await post.ExpectAsync(HttpStatusCode.Created);
         var postId = (await post.JsonAsync()).GetProperty("id").GetInt64();
-        using var comment = await _client.SendAsync(HttpMethod.Post, Path($"/api/posts/{postId}/comments"), owner.AccessToken, new { body = "victim comment" });
+        using var comment = await Client.SendAsync(HttpMethod.Post, Path($"/api/posts/{postId}/comments"), owner.AccessToken, new { body = "victim comment" });
         await comment.ExpectAsync(HttpStatusCode.Created);
         var commentId = (await comment.JsonAsync()).GetProperty("id").GetInt64();
         return new Victims(admin, owner, product, postId, commentId);
@@ -142,7 +139,7 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
             ("/api/profile", victims.Admin.AccessToken),
         })
         {
-            using var response = await _client.SendAsync(HttpMethod.Get, path, token);
+            using var response = await Client.SendAsync(HttpMethod.Get, path, token);
             await response.ExpectAsync(HttpStatusCode.OK);
             parts.Add(path + " " + await response.Content.ReadAsStringAsync());
         }

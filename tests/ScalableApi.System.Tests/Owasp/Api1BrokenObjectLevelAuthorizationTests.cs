@@ -9,36 +9,33 @@ namespace ScalableApi.System.Tests.Owasp;
 /// the gateway: <c>UsersApiTests.Patch_authorization_matrix</c> / <c>Delete_authorization_matrix</c> (users),
 /// <c>ContentThroughTheGatewayTests.Only_the_author_may_delete_a_post</c> (content).
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api1BrokenObjectLevelAuthorizationTests(SystemTopology topology)
+public sealed class Api1BrokenObjectLevelAuthorizationTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Theory]
     [InlineData("PATCH", "/api/users/{user}")]
     [InlineData("DELETE", "/api/users/{user}")]
     [InlineData("DELETE", "/api/posts/{post}")]
     public async Task Another_users_object_is_401_anonymous_403_to_others_and_left_unchanged(string method, string template)
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         var path = objects.Fill(template);
         var body = OwaspObjects.BodyFor(method, template);
 
-        using var anonymous = await _client.SendAsync(new HttpMethod(method), path, body: body);
+        using var anonymous = await Client.SendAsync(new HttpMethod(method), path, body: body);
         await anonymous.ExpectProblemAsync(HttpStatusCode.Unauthorized);
-        using var other = await _client.SendAsync(new HttpMethod(method), path, objects.Other.AccessToken, body);
+        using var other = await Client.SendAsync(new HttpMethod(method), path, objects.Other.AccessToken, body);
         await other.ExpectProblemAsync(HttpStatusCode.Forbidden);
 
         // Nothing happened to the object: it reads as before.
         var read = template.StartsWith("/api/users", StringComparison.Ordinal) ? Path($"/api/users/{objects.Owner.Id}") : Path($"/api/posts/{objects.Post}");
-        using var after = await _client.SendAsync(HttpMethod.Get, read, objects.Owner.AccessToken);
+        using var after = await Client.SendAsync(HttpMethod.Get, read, objects.Owner.AccessToken);
         await after.ExpectAsync(HttpStatusCode.OK);
         if (method == "PATCH")
         {
             Assert.Equal("Ada Lovelace", (await after.JsonAsync()).GetProperty("name").GetString());
         }
 
-        using var owner = await _client.SendAsync(new HttpMethod(method), path, objects.Owner.AccessToken, body);
+        using var owner = await Client.SendAsync(new HttpMethod(method), path, objects.Owner.AccessToken, body);
         Assert.True(owner.IsSuccessStatusCode, $"{method} {path} by its owner: {(int)owner.StatusCode}");
     }
 
@@ -48,9 +45,9 @@ public sealed class Api1BrokenObjectLevelAuthorizationTests(SystemTopology topol
     [InlineData("DELETE", "/api/posts/{post}")]
     public async Task An_admin_may_act_on_any_users_object(string method, string template)
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
 
-        using var admin = await _client.SendAsync(new HttpMethod(method), objects.Fill(template), objects.Admin.AccessToken, OwaspObjects.BodyFor(method, template));
+        using var admin = await Client.SendAsync(new HttpMethod(method), objects.Fill(template), objects.Admin.AccessToken, OwaspObjects.BodyFor(method, template));
 
         Assert.True(admin.IsSuccessStatusCode, $"{method} {template} by an admin: {(int)admin.StatusCode}");
     }
@@ -58,16 +55,16 @@ public sealed class Api1BrokenObjectLevelAuthorizationTests(SystemTopology topol
     [Fact]
     public async Task Guessing_ids_reveals_no_private_field_and_a_token_for_one_user_reads_only_their_profile()
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
 
         // /api/profile takes no id: the token says whose it is.
-        using var profile = await _client.SendAsync(HttpMethod.Get, "/api/profile?id=" + objects.Owner.Id, objects.Other.AccessToken);
+        using var profile = await Client.SendAsync(HttpMethod.Get, "/api/profile?id=" + objects.Owner.Id, objects.Other.AccessToken);
         await profile.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(objects.Other.Id, (await profile.JsonAsync()).GetProperty("id").GetInt64());
 
         foreach (var path in new[] { Path($"/api/users/{objects.Owner.Id}"), Path($"/api/users/{objects.Owner.Id}/overview") })
         {
-            using var read = await _client.SendAsync(HttpMethod.Get, path, objects.Other.AccessToken);
+            using var read = await Client.SendAsync(HttpMethod.Get, path, objects.Other.AccessToken);
             await read.ExpectAsync(HttpStatusCode.OK);
             var text = await read.Content.ReadAsStringAsync();
             Assert.DoesNotContain(objects.Owner.Email, text, StringComparison.OrdinalIgnoreCase);

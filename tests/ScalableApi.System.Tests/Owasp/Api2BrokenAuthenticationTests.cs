@@ -12,15 +12,12 @@ namespace ScalableApi.System.Tests.Owasp;
 /// per IP and per email (<c>ScalableApi.Gateway.Tests/RateLimiting</c>); a deleted user's token refused at once
 /// (<c>UserDeletionThroughTheGatewayTests</c>).
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api2BrokenAuthenticationTests(SystemTopology topology)
+public sealed class Api2BrokenAuthenticationTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Fact]
     public async Task Every_signed_in_and_admin_route_is_401_without_a_valid_token()
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var unsigned = Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "."
             + Base64UrlEncoder.Encode($"{{\"sub\":\"{objects.Admin.Id}\",\"role\":\"admin\",\"iss\":\"scalableapi\",\"aud\":\"scalableapi\",\"exp\":{now + 3600},\"nbf\":{now}}}") + ".";
@@ -34,30 +31,30 @@ public sealed class Api2BrokenAuthenticationTests(SystemTopology topology)
             foreach (var token in new string?[] { null, "garbage", "a.b.c", unsigned, tampered })
             {
                 var path = objects.Fill(template);
-                using var response = await _client.SendAsync(new HttpMethod(method), path, token, OwaspObjects.BodyFor(method, template));
+                using var response = await Client.SendAsync(new HttpMethod(method), path, token, OwaspObjects.BodyFor(method, template));
                 await response.ExpectProblemAsync(HttpStatusCode.Unauthorized);
                 Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
             }
         }
 
         // Nothing any of them asked for happened.
-        using var user = await _client.SendAsync(HttpMethod.Get, GatewayApi.Path($"/api/users/{objects.Owner.Id}"));
+        using var user = await Client.SendAsync(HttpMethod.Get, GatewayApi.Path($"/api/users/{objects.Owner.Id}"));
         await user.ExpectAsync(HttpStatusCode.OK);
-        using var product = await _client.SendAsync(HttpMethod.Get, GatewayApi.Path($"/api/products/{objects.Product}"));
+        using var product = await Client.SendAsync(HttpMethod.Get, GatewayApi.Path($"/api/products/{objects.Product}"));
         await product.ExpectAsync(HttpStatusCode.OK);
-        using var post = await _client.SendAsync(HttpMethod.Get, GatewayApi.Path($"/api/posts/{objects.Post}"));
+        using var post = await Client.SendAsync(HttpMethod.Get, GatewayApi.Path($"/api/posts/{objects.Post}"));
         await post.ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task A_refresh_token_is_not_an_access_token_and_an_access_token_is_not_a_refresh_token()
     {
-        var user = await _client.NewUserAsync("tokens");
+        var user = await Client.NewUserAsync("tokens");
 
-        using var asBearer = await _client.SendAsync(HttpMethod.Get, "/api/profile", user.RefreshToken);
+        using var asBearer = await Client.SendAsync(HttpMethod.Get, "/api/profile", user.RefreshToken);
         await asBearer.ExpectProblemAsync(HttpStatusCode.Unauthorized);
         // Too long to be a refresh token (400) or unknown (401): refused either way, and no pair comes back.
-        using var asRefresh = await _client.SendAsync(HttpMethod.Post, "/api/auth/refresh", body: new { refreshToken = user.AccessToken });
+        using var asRefresh = await Client.SendAsync(HttpMethod.Post, "/api/auth/refresh", body: new { refreshToken = user.AccessToken });
         Assert.True(asRefresh.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"refresh with an access token: {(int)asRefresh.StatusCode}");
         await asRefresh.ExpectProblemAsync(asRefresh.StatusCode);
     }

@@ -9,15 +9,12 @@ namespace ScalableApi.System.Tests.Owasp;
 /// the per-replica concurrency limit with 503 + <c>Retry-After</c> (<c>OverloadTests</c>, platform); the pool's 503
 /// (<c>Replicas</c> suites); export streaming in constant memory (<c>ProductsExportMemoryTests</c>, catalog).
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topology)
+public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Fact]
     public async Task A_body_over_one_mebibyte_is_413_on_every_json_write()
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         var big = "{\"name\":\"" + new string('x', (1024 * 1024) + 16) + "\"}";
         foreach (var (method, template) in OwaspRoutes.JsonWrites)
         {
@@ -30,7 +27,7 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
     public async Task A_large_body_sent_without_waiting_still_reads_as_413_on_every_json_write()
     {
         // Most clients send the whole body at once; the gateway reads and discards it so the 413 is not lost in a reset.
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         var big = "{\"name\":\"" + new string('x', 4 * 1024 * 1024) + "\"}";
         foreach (var (method, template) in OwaspRoutes.JsonWrites)
         {
@@ -42,7 +39,7 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
     [Fact]
     public async Task Json_nested_deeper_than_the_serializer_allows_is_400_on_every_json_write()
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         var deep = "{\"name\":" + string.Concat(Enumerable.Repeat("[", 5000)) + string.Concat(Enumerable.Repeat("]", 5000)) + "}";
         foreach (var (method, template) in OwaspRoutes.JsonWrites)
         {
@@ -57,11 +54,11 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
     [InlineData("limit=-1")]
     public async Task A_page_over_100_is_400_on_every_paged_route(string query)
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         foreach (var template in OwaspRoutes.Paged)
         {
             var token = template is "/api/users" or "/api/jobs" ? objects.Admin.AccessToken : null;
-            using var response = await _client.SendAsync(HttpMethod.Get, objects.Fill(template) + "?" + query, token);
+            using var response = await Client.SendAsync(HttpMethod.Get, objects.Fill(template) + "?" + query, token);
             await response.ExpectProblemAsync(HttpStatusCode.BadRequest);
             Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("limit", out _), $"{template}?{query}: no error for limit");
         }
@@ -72,10 +69,10 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products");
         request.Headers.Add("X-Padding", new string('a', 64 * 1024));
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
 
-        using var next = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/products?limit=1"));
+        using var next = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/products?limit=1"));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
@@ -96,6 +93,6 @@ public sealed class Api4UnrestrictedResourceConsumptionTests(SystemTopology topo
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return _client.SendAsync(request);
+        return Client.SendAsync(request);
     }
 }

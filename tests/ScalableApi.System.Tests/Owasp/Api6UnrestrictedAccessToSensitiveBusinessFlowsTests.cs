@@ -13,21 +13,18 @@ namespace ScalableApi.System.Tests.Owasp;
 /// <c>ScalableApi.Gateway.Tests/RateLimiting/RateLimitTests</c>; a keyed POST running once in the idempotency suites
 /// (<c>*/Idempotency</c>).
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTopology topology)
+public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Fact]
     public async Task Every_failed_sign_in_is_counted_against_the_callers_allowance()
     {
         var email = UniqueEmail("stuffing");
-        (await _client.RegisterAsync(email)).Dispose();
+        (await Client.RegisterAsync(email)).Dispose();
 
         var remaining = new List<long>();
         for (var i = 0; i < 3; i++)
         {
-            using var failed = await _client.LoginAsync(email, "wrong password " + i);
+            using var failed = await Client.LoginAsync(email, "wrong password " + i);
             await failed.ExpectProblemAsync(HttpStatusCode.Unauthorized);
             Assert.True(failed.Headers.Contains("RateLimit-Limit"), "a failed login carries no RateLimit-Limit");
             remaining.Add(long.Parse(failed.Headers.GetValues("RateLimit-Remaining").Single(), CultureInfo.InvariantCulture));
@@ -42,7 +39,7 @@ public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTo
         var remaining = new List<long>();
         for (var i = 0; i < 2; i++)
         {
-            using var registered = await _client.RegisterAsync(UniqueEmail("farm"));
+            using var registered = await Client.RegisterAsync(UniqueEmail("farm"));
             await registered.ExpectAsync(HttpStatusCode.Created);
             remaining.Add(long.Parse(registered.Headers.GetValues("RateLimit-Remaining").Single(), CultureInfo.InvariantCulture));
         }
@@ -55,19 +52,19 @@ public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTo
     {
         var victim = UniqueEmail("stuffed");
         var bystander = UniqueEmail("bystander");
-        (await _client.RegisterAsync(victim)).Dispose();
-        (await _client.RegisterAsync(bystander)).Dispose();
+        (await Client.RegisterAsync(victim)).Dispose();
+        (await Client.RegisterAsync(bystander)).Dispose();
 
         for (var i = 0; i < 10; i++)
         {
-            using var failed = await _client.LoginAsync(victim, "guess " + i);
+            using var failed = await Client.LoginAsync(victim, "guess " + i);
             await failed.ExpectProblemAsync(HttpStatusCode.Unauthorized);
         }
 
-        using var locked = await _client.LoginAsync(victim);
+        using var locked = await Client.LoginAsync(victim);
         await locked.ExpectProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.True(locked.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a locked sign-in says when to come back");
-        using var other = await _client.LoginAsync(bystander);
+        using var other = await Client.LoginAsync(bystander);
         await other.ExpectAsync(HttpStatusCode.OK);
     }
 
@@ -75,10 +72,10 @@ public sealed class Api6UnrestrictedAccessToSensitiveBusinessFlowsTests(SystemTo
     public async Task A_failed_sign_in_reads_the_same_for_an_unknown_email_and_a_wrong_password()
     {
         var email = UniqueEmail("enumerate");
-        (await _client.RegisterAsync(email)).Dispose();
+        (await Client.RegisterAsync(email)).Dispose();
 
-        using var wrongPassword = await _client.LoginAsync(email, "not the password");
-        using var unknownEmail = await _client.LoginAsync(UniqueEmail("nobody"), "not the password");
+        using var wrongPassword = await Client.LoginAsync(email, "not the password");
+        using var unknownEmail = await Client.LoginAsync(UniqueEmail("nobody"), "not the password");
 
         await wrongPassword.ExpectProblemAsync(HttpStatusCode.Unauthorized);
         await unknownEmail.ExpectProblemAsync(HttpStatusCode.Unauthorized);

@@ -10,17 +10,14 @@ namespace ScalableApi.System.Tests.Owasp;
 /// <c>X-Forwarded-Host</c> says; and what it answers (a <c>Location</c>) is never built from those headers. The
 /// one URL a process fetches, the JWKS, comes from configuration (<c>Auth:JwksUrl</c>) and is checked as API10.
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api7ServerSideRequestForgeryTests(SystemTopology topology)
+public sealed class Api7ServerSideRequestForgeryTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
     private static readonly Regex UrlLike = new("(url|uri|href|link|callback|webhook|redirect|endpoint|host)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
-    private readonly HttpClient _client = topology.GatewayClient;
 
     [Fact]
     public async Task No_route_takes_a_url_in_a_parameter_or_a_body_property()
     {
-        using var response = await _client.GetAsync("/openapi/gateway.json");
+        using var response = await Client.GetAsync("/openapi/gateway.json");
         await response.ExpectAsync(HttpStatusCode.OK);
         var document = await response.JsonAsync();
 
@@ -65,7 +62,7 @@ public sealed class Api7ServerSideRequestForgeryTests(SystemTopology topology)
         Assert.True(status is >= 400 and < 500, $"{target}: {answer.Split('\n')[0]}");
         Assert.DoesNotContain("ami-id", answer, StringComparison.Ordinal);
 
-        using var foreignHost = await _client.SendAsync(HttpMethod.Get, "/api/products?limit=1", headers: h =>
+        using var foreignHost = await Client.SendAsync(HttpMethod.Get, "/api/products?limit=1", headers: h =>
         {
             h.Host = new Uri(target).Authority;
             h.Add("X-Forwarded-Host", new Uri(target).Authority);
@@ -76,7 +73,7 @@ public sealed class Api7ServerSideRequestForgeryTests(SystemTopology topology)
     private async Task<string> RawRequestAsync(string request)
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(topology.GatewayAddress.Host, topology.GatewayAddress.Port);
+        await tcp.ConnectAsync(Topology.GatewayAddress.Host, Topology.GatewayAddress.Port);
         await using var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -87,7 +84,7 @@ public sealed class Api7ServerSideRequestForgeryTests(SystemTopology topology)
     [Fact]
     public async Task A_location_is_built_from_the_route_never_from_forwarded_host_headers()
     {
-        using var created = await _client.SendAsync(HttpMethod.Post, "/api/auth/register", body: new { email = UniqueEmail("ssrf"), name = "Host", password = Password }, headers: h =>
+        using var created = await Client.SendAsync(HttpMethod.Post, "/api/auth/register", body: new { email = UniqueEmail("ssrf"), name = "Host", password = Password }, headers: h =>
         {
             h.Add("X-Forwarded-Host", "evil.example");
             h.Add("X-Forwarded-Proto", "https");

@@ -12,22 +12,19 @@ namespace ScalableApi.System.Tests.Owasp;
 /// (<c>ProblemDetailsTests</c>), options refused at start-up (<c>OptionsValidationTests</c>), <c>/metrics</c> without
 /// exception types and only for operators (<c>MetricsContentTests</c>, <c>MetricsAccessTests</c>).
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api8SecurityMisconfigurationTests(SystemTopology topology)
+public sealed class Api8SecurityMisconfigurationTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
     private static readonly string[] Leaks = ["   at ", "Exception", "System.", "Microsoft.", "/work/", "/src/", ".cs:line", "SQLite", "Npgsql", "StackTrace"];
-
-    private readonly HttpClient _client = topology.GatewayClient;
 
     [Fact]
     public async Task Every_answer_carries_the_security_headers_and_no_cors_headers()
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
+        var objects = await OwaspObjects.CreateAsync(Client);
         var paths = OwaspRoutes.PublicReads.Select(objects.Fill)
             .Concat(["/health/ready", "/dashboard", "/docs", "/api/nope", "/api/products/abc", "/api/products/987654321987"]);
         foreach (var path in paths)
         {
-            using var response = await _client.SendAsync(HttpMethod.Get, path, headers: h => h.Add("Origin", "https://evil.example"));
+            using var response = await Client.SendAsync(HttpMethod.Get, path, headers: h => h.Add("Origin", "https://evil.example"));
             var what = $"GET {path} ({(int)response.StatusCode})";
             Assert.True((int)response.StatusCode < 500, what);
             Assert.True(Header(response, "X-Content-Type-Options") == "nosniff", $"{what}: X-Content-Type-Options {Header(response, "X-Content-Type-Options")}");
@@ -45,7 +42,7 @@ public sealed class Api8SecurityMisconfigurationTests(SystemTopology topology)
     [Fact]
     public async Task A_preflight_from_any_origin_gets_no_cors_permission()
     {
-        using var preflight = await _client.SendAsync(HttpMethod.Options, "/api/products", headers: h =>
+        using var preflight = await Client.SendAsync(HttpMethod.Options, "/api/products", headers: h =>
         {
             h.Add("Origin", "https://evil.example");
             h.Add("Access-Control-Request-Method", "DELETE");
@@ -72,7 +69,7 @@ public sealed class Api8SecurityMisconfigurationTests(SystemTopology topology)
             request.Content = new StringContent("{\"email\": [1,2,{", Encoding.UTF8, "application/json");
         }
 
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"{method} {path}: {(int)response.StatusCode}");
         Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);

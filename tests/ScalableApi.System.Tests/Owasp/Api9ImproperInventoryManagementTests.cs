@@ -9,11 +9,8 @@ namespace ScalableApi.System.Tests.Owasp;
 /// 404. The content of each operation (summary, parameters, statuses, problem+json) is checked by
 /// <see cref="ApiReferenceTests"/>, whose route list this class reuses.
 /// </summary>
-[Collection(SharedTopology.Name)]
-public sealed class Api9ImproperInventoryManagementTests(SystemTopology topology)
+public sealed class Api9ImproperInventoryManagementTests(SystemTopology topology) : SharedTopologySuite(topology)
 {
-    private readonly HttpClient _client = topology.GatewayClient;
-
     [Fact]
     public async Task The_document_lists_exactly_the_SPEC_operations()
     {
@@ -28,8 +25,8 @@ public sealed class Api9ImproperInventoryManagementTests(SystemTopology topology
     [Fact]
     public async Task Every_listed_operation_is_served_by_the_gateway()
     {
-        var objects = await OwaspObjects.CreateAsync(_client);
-        using var comment = await _client.SendAsync(HttpMethod.Post, objects.Fill("/api/posts/{post}/comments"), objects.Owner.AccessToken, new { body = "listed" });
+        var objects = await OwaspObjects.CreateAsync(Client);
+        using var comment = await Client.SendAsync(HttpMethod.Post, objects.Fill("/api/posts/{post}/comments"), objects.Owner.AccessToken, new { body = "listed" });
         await comment.ExpectAsync(HttpStatusCode.Created);
         var commentId = (await comment.JsonAsync()).GetProperty("id").GetInt64();
 
@@ -40,7 +37,7 @@ public sealed class Api9ImproperInventoryManagementTests(SystemTopology topology
 
             // A GET with an admin token and real ids finds its object; any other method, sent anonymously and
             // without a body, is refused by its route (401, 400) without side effects. Only an unrouted path is 404.
-            using var response = await _client.SendAsync(new HttpMethod(method), path, method == "GET" ? objects.Admin.AccessToken : null);
+            using var response = await Client.SendAsync(new HttpMethod(method), path, method == "GET" ? objects.Admin.AccessToken : null);
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode != HttpStatusCode.NotFound && (int)response.StatusCode < 500, $"{operation} ({path}) is listed but answered {(int)response.StatusCode}: {body}");
         }
@@ -56,7 +53,7 @@ public sealed class Api9ImproperInventoryManagementTests(SystemTopology topology
     [InlineData("/swagger/v1/swagger.json")]
     public async Task Paths_the_gateway_does_not_list_are_404(string path)
     {
-        using var response = await _client.SendAsync(HttpMethod.Get, path);
+        using var response = await Client.SendAsync(HttpMethod.Get, path);
         await response.ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
@@ -78,7 +75,7 @@ public sealed class Api9ImproperInventoryManagementTests(SystemTopology topology
 
     private async Task<JsonElement> DocumentAsync()
     {
-        using var response = await _client.GetAsync("/openapi/gateway.json");
+        using var response = await Client.GetAsync("/openapi/gateway.json");
         await response.ExpectAsync(HttpStatusCode.OK);
         return await response.JsonAsync();
     }

@@ -34,6 +34,10 @@ internal sealed class CachedUsers(string redis, string cacheName, CachedUsers? s
     public static Task<Deployment<CachedUsers>> StartAsync(TestRedis store, int count) =>
         CachedReplicas.StartAsync<CachedUsers>(count, "users", (name, sharing) => new CachedUsers(store.ConnectionString, name, sharing));
 
+    /// <summary>The same on a store of <paramref name="storeKind"/> of the deployment's own, stopped with it.</summary>
+    public static Task<Deployment<CachedUsers>> StartAsync(RedisStoreKind storeKind, int count) =>
+        CachedReplicas.StartOnOwnStoreAsync<CachedUsers>(storeKind, count, "users", (store, name, sharing) => new CachedUsers(store.ConnectionString, name, sharing));
+
     /// <summary>
     /// <c>create-admin</c> as the AppHost runs it: a separate process's worth of services (built, never started) on
     /// the deployment's database and Redis, next to the running replicas.

@@ -15,8 +15,7 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task A_patch_or_delete_on_replica_A_is_seen_by_every_read_on_both_replicas()
     {
-        using var store = TestRedis.Start(storeKind);
-        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        await using var replicas = await CachedUsers.StartAsync(storeKind, 2);
         var (a, b) = (replicas[0], replicas[1]);
         var user = await a.NewUserAsync("Old name");
         Assert.All(await NamesAsync(replicas, user.Id), n => Assert.Equal("Old name", n));
@@ -40,8 +39,7 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task Two_patches_racing_leave_the_later_committed_profile_cached_on_both_replicas()
     {
-        using var store = TestRedis.Start(storeKind);
-        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        await using var replicas = await CachedUsers.StartAsync(storeKind, 2);
         var (a, b) = (replicas[0], replicas[1]);
         var user = await a.NewUserAsync("First");
         using var self = a.CreateClient(user.AccessToken);
@@ -65,8 +63,7 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task Create_admin_of_a_new_user_replaces_a_cached_not_found_on_running_replicas()
     {
-        using var store = TestRedis.Start(storeKind);
-        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        await using var replicas = await CachedUsers.StartAsync(storeKind, 2);
         var a = replicas[0];
         // Ids are never reused: the next user's id is the newest one's plus one, and both replicas cache "not found" for it.
         var newest = await a.NewUserAsync("Newest");
@@ -88,8 +85,7 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task Create_admin_promoting_a_user_replaces_the_memory_copy_on_running_replicas()
     {
-        using var store = TestRedis.Start(storeKind);
-        await using var replicas = await CachedUsers.StartAsync(store, 2);
+        await using var replicas = await CachedUsers.StartAsync(storeKind, 2);
         var (a, b) = (replicas[0], replicas[1]);
         var user = await a.NewUserAsync("Promoted");
         Assert.All(await NamesAsync(replicas, user.Id), n => Assert.Equal("Promoted", n));
