@@ -12,48 +12,37 @@ namespace ScalableApi.Platform.Caching;
 /// read from the primary: a standby still behind on replay would otherwise put the old rows back under the new
 /// version for a whole TTL (see <see cref="CachingOptions.FillFromPrimaryAfterWrite"/>).
 /// </summary>
-public sealed class CollectionVersions
+public sealed class CollectionVersions(HybridCache cache, IFusionCache fusion, IOptions<CachingOptions> options, TimeProvider time)
 {
     /// <summary>A version outlives the pages keyed by it; if one is ever lost, its pages are merely cold.</summary>
-    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
-
-    private readonly HybridCache _cache;
-    private readonly IFusionCache _fusion;
-    private readonly IOptions<CachingOptions> _options;
-    private readonly TimeProvider _time;
-
-    // The service's entry defaults with the version's lifetime, fail-safe included: fail-safe shorter than the
-    // duration makes FusionCache log a warning on every set (about a thousand a second under bench/run's (e)),
-    // and the lifetime is what it ends up using anyway. Built once: no options copied per read.
-    private readonly FusionCacheEntryOptions _entry;
-    private readonly FusionCacheEntryOptions _changed;
-    private readonly Func<FusionCacheFactoryExecutionContext<CollectionVersion>, CancellationToken, Task<CollectionVersion>> _unknown;
-
-    public CollectionVersions(HybridCache cache, IFusionCache fusion, IOptions<CachingOptions> options, TimeProvider time)
+    private static readonly HybridCacheEntryOptions Entry = new()
     {
-        _cache = cache;
-        _fusion = fusion;
-        _options = options;
-        _time = time;
-        _entry = fusion.CreateEntryOptions(o =>
-        {
-            o.Duration = Lifetime;
-            o.FailSafeMaxDuration = Lifetime;
-        });
-        _changed = _entry.Duplicate();
-        ConsistentCaching.PublishToOtherReplicas(_changed);
-        // Not knowing when the collection last changed, assume "just now": the pages of the next short window are
-        // filled from the primary, which is always right.
-        _unknown = (_, _) => Task.FromResult(NewVersion());
-    }
+        Expiration = TimeSpan.FromDays(1),
+        LocalCacheExpiration = TimeSpan.FromDays(1),
+    };
 
     /// <summary>The collection's version; a collection seen for the first time (or lost) counts as just written.</summary>
     public ValueTask<CollectionVersion> GetAsync(string collection, CancellationToken cancellationToken) =>
-        _fusion.GetOrSetAsync(Key(collection), _unknown, default, _entry, null, cancellationToken);
+        cache.GetOrCreateAsync(
+            Key(collection),
+            this,
+            // Not knowing when the collection last changed, assume "just now": the pages of the next short
+            // window are filled from the primary, which is always right.
+            static (self, _) => ValueTask.FromResult(self.NewVersion()),
+            Entry,
+            cancellationToken: cancellationToken);
 
     /// <summary>After a write: every page of the collection, on every replica, is retired before the write answers.</summary>
     public ValueTask ChangedAsync(string collection, CancellationToken cancellationToken) =>
-        _fusion.SetAsync(Key(collection), NewVersion(), _changed, null, cancellationToken);
+        fusion.SetAsync(
+            Key(collection),
+            NewVersion(),
+            static o =>
+            {
+                o.Duration = Entry.Expiration!.Value;
+                ConsistentCaching.PublishToOtherReplicas(o);
+            },
+            cancellationToken);
 
     /// <summary>
     /// The entry <paramref name="entry"/> of <paramref name="collection"/> under the collection's current version
@@ -71,7 +60,7 @@ public sealed class CollectionVersions
         CancellationToken cancellationToken)
     {
         var version = await GetAsync(collection, cancellationToken);
-        return await _cache.GetOrCreateConsistentAsync(
+        return await cache.GetOrCreateConsistentAsync(
             string.Create(CultureInfo.InvariantCulture, $"{collection}:v{version.Version}:{entry}"),
             state,
             factory,
@@ -82,7 +71,7 @@ public sealed class CollectionVersions
 
     /// <summary>Whether a page of this version should be filled from the primary rather than a standby.</summary>
     public bool FillFromPrimary(CollectionVersion version) =>
-        _time.GetUtcNow().ToUnixTimeMilliseconds() - version.ChangedAt < _options.Value.FillFromPrimaryAfterWrite.TotalMilliseconds;
+        time.GetUtcNow().ToUnixTimeMilliseconds() - version.ChangedAt < options.Value.FillFromPrimaryAfterWrite.TotalMilliseconds;
 
     private static string Key(string collection) => collection + ":version";
 
@@ -91,7 +80,7 @@ public sealed class CollectionVersions
     /// version, and a version never comes back, so a page cached under an old one is never served again.
     /// </summary>
     private CollectionVersion NewVersion() =>
-        new(Random.Shared.NextInt64(1, long.MaxValue), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        new(Random.Shared.NextInt64(1, long.MaxValue), time.GetUtcNow().ToUnixTimeMilliseconds());
 }
 
 /// <summary>A collection's current version and when it was set (unix milliseconds).</summary>
