@@ -68,10 +68,10 @@ internal static class Targets
             }
 
             // Issue #14 point 5: with a standby (bench/run --replica), the signed-in mix doubles the stronger seed layout.
-            var mixed = Find(medians, "ours-gateway", "e", c);
-            var mixedSeed = Find(medians, "express-2-nginx-keepalive", "e", c);
             if (replica)
             {
+                var mixed = Find(medians, "ours-gateway", "e", c);
+                var mixedSeed = Find(medians, "express-2-nginx-keepalive", "e", c);
                 results.Add(mixed is null || mixedSeed is null
                     ? new("(e) with a standby: gateway ≥ 2× two Express + nginx keepalive", c, "not measured", NotRun)
                     : new(

@@ -1,3 +1,6 @@
+using ScalableApi.Catalog.Products;
+using ScalableApi.Contracts;
+
 namespace ScalableApi.Catalog.Tests.Replicas;
 
 /// <summary>
@@ -36,12 +39,7 @@ public sealed class PostgresStandbyMetricsTests(StandbyFixture replicated, Stand
         }
 
         // Its token replayed (the standby caught up above), the writer's own read is the standby's too.
-        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products?q={marker}&limit=6"))
-        {
-            request.Headers.Add("Consistency-Token", token);
-            using var own = await admin.SendAsync(request);
-            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        }
+        await admin.GetWithTokenAsync<Page<Product>>($"/api/products?q={marker}&limit=6", token);
 
         var after = await anonymous.GetStringAsync("/metrics");
         Assert.True(PrometheusText.Value(after, StandbyReads) >= PrometheusText.Value(before, StandbyReads) + 6, after);
