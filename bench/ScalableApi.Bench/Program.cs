@@ -21,6 +21,9 @@ const string Usage = """
               [--products N] [--fault TEXT] [--fault-at S]
               steady reads and keyed writes during one fault of bench/chaos; counts failures by kind per second,
               then reads the content database for lost and duplicated posts
+      staleness --url BASE --email E --password P --system NAME --out FILE [--product-id N] [--seconds N] [--connections N]
+              a write every second through BASE (as admin E), anonymous reads back to back: how long reads still
+              showed the old value after the write had answered (issue #13 point 5), one JSON line into FILE
       report  --dir DIR
               reads DIR's raw results (scenarios.jsonl, scaling.jsonl, soak.jsonl, soak-samples.csv, machine.txt,
               settings.txt) and writes results.json, results.md and chart.png there
@@ -52,6 +55,8 @@ try
             return TopologyEnv.Run(options);
         case "chaos":
             return await ScalableApi.Bench.Chaos.ChaosLoad.RunAsync(options);
+        case "staleness":
+            return await StalenessProbe.RunAsync(options);
         case "report":
             return ReportWriter.Run(options.Required("dir"));
         default:

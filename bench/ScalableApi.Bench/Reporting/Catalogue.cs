@@ -15,7 +15,8 @@ internal static class Catalogue
 
     public static IReadOnlyList<SystemInfo> Systems { get; } =
     [
-        new("ours-gateway", "ours: gateway → 2 catalog replicas (+ users, content)"),
+        new("ours-gateway", "ours: gateway → 2 catalog replicas (+ users, content); its edge cache on, as shipped"),
+        new("ours-gateway-edge-off", "ours: the same topology through a gateway with Gateway:EdgeCache:Enabled=false"),
         new("catalog-direct", "ours: one catalog replica, no gateway"),
         new("ours-gateway-catalog", "ours: a gateway → that one catalog replica (static destination)"),
         new("yarp-bare-2", "bare YARP (no middleware) → the same 2 catalog replicas"),
@@ -25,6 +26,7 @@ internal static class Catalogue
         new("express-1", "seed design, Express, one process"),
         new("express-2-nginx", "seed design, 2 Express processes behind nginx least_conn (as the post)"),
         new("express-2-nginx-keepalive", "the same with upstream keepalive (the stronger seed layout)"),
+        new("express-2-nginx-cache", "the keepalive layout with nginx proxy_cache (200s kept 30 s, cache lock): what a user would deploy instead of our edge cache"),
     ];
 
     public static ScenarioInfo Scenario(string id) =>

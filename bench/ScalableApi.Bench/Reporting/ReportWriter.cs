@@ -24,7 +24,8 @@ internal static class ReportWriter
         var medians = Median.Of(runs);
         var scaling = Median.Of(scalingRuns);
         var replica = settings.GetValueOrDefault("mode")?.Contains("replica", StringComparison.Ordinal) == true;
-        var targets = runs.Count == 0 ? [] : Targets.Evaluate(medians, replica);
+        var staleness = Staleness.Load(directory);
+        var targets = runs.Count == 0 ? [] : Targets.Evaluate(medians, replica, staleness);
         var dbReads = DbReadsReport.Load(directory);
         var soakWarmup = double.TryParse(settings.GetValueOrDefault("soakWarmupSeconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : 30;
         var soak = SoakReport.Load(directory, soakWarmup);
@@ -38,12 +39,13 @@ internal static class ReportWriter
             targets,
             scaling = new { runs = scalingRuns, medians = scaling },
             soak,
+            staleness,
             dbReads = dbReads.Select(r => new { r.Scenario, r.Reads, r.StandbyReads, r.StandbyShare, r.ByReason, r.StandbyShareByProcess }),
         };
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(json, Json.Options));
 
         var chart = Chart.Write(Path.Combine(directory, "chart.png"), medians, scaling);
-        File.WriteAllText(Path.Combine(directory, "results.md"), Markdown(Path.GetFileName(Path.GetFullPath(directory)), machine, settings, medians, targets, scaling, soak, dbReads, chart));
+        File.WriteAllText(Path.Combine(directory, "results.md"), Markdown(Path.GetFileName(Path.GetFullPath(directory)), machine, settings, medians, targets, scaling, soak, dbReads, staleness, chart));
         Console.WriteLine($"report: {Path.Combine(directory, "results.md")}");
         foreach (var t in targets)
         {
@@ -84,6 +86,7 @@ internal static class ReportWriter
         IReadOnlyList<Median> scaling,
         SoakReport? soak,
         IReadOnlyList<DbReadsReport> dbReads,
+        IReadOnlyList<Staleness> staleness,
         bool chart)
     {
         var md = new StringBuilder();
@@ -104,7 +107,7 @@ internal static class ReportWriter
 
         if (targets.Count > 0)
         {
-            md.AppendLine("## Targets (issue #5, point 4)");
+            md.AppendLine("## Targets (issue #5 point 4, as issue #13 point 5 and issue #14 point 5 raised them)");
             md.AppendLine();
             md.AppendLine("| target | connections | measured | result |");
             md.AppendLine("|---|---|---|---|");
@@ -147,6 +150,22 @@ internal static class ReportWriter
 
             md.AppendLine();
             md.AppendLine("A read scenario (a–d) with any non-2xx response or socket error is a failed run (**FAILED**). Socket errors include wrk's timeouts.");
+            md.AppendLine();
+        }
+
+        if (staleness.Count > 0)
+        {
+            md.AppendLine("## Staleness after a write: the two caching edges under (a)");
+            md.AppendLine();
+            md.AppendLine("During round 1 of (a), beside wrk: an admin replaces one product every second through the edge (its stock is the version), and an anonymous reader reads it back to back through the same edge. A read is stale when it started after a write's response and still showed an older version; its staleness is how long after that response it started.");
+            md.AppendLine();
+            md.AppendLine("| system | connections | writes | reads | stale reads | longest staleness s | median staleness s | write errors | read errors |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var p in staleness.OrderBy(p => p.Connections).ThenBy(p => Catalogue.SystemOrder(p.System)))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {p.System} | {p.Connections} | {p.Writes} | {p.Reads:N0} | {p.StaleReads:N0} | {p.MaxStaleMs / 1000:0.00} | {p.MedianStaleMs / 1000:0.00} | {p.WriteErrors} | {p.ReadErrors} |");
+            }
+
             md.AppendLine();
         }
 
