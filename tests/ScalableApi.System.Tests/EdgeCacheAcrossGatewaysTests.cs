@@ -80,6 +80,11 @@ public sealed class EdgeCacheAcrossGatewaysTests(SystemTopology topology) : Shar
         // untouched), another user's post and page.
         string[] kept = [Path($"/api/posts/{sibling}"), Path($"/api/posts/{unrelated}"), Path($"/api/users/{stranger.Id}/posts")];
         await CachedOnBothAsync([item, comments, authorPage, commenterPage, .. kept], a, b);
+        foreach (var gateway in new[] { a, b })
+        {
+            var metrics = await gateway.GetStringAsync("/metrics");
+            Assert.True(PrometheusText.Value(metrics, "gateway_edge_cache_bytes") > 0, $"{gateway.BaseAddress} reports the memory its entries hold: {string.Join("; ", metrics.Split('\n').Where(l => l.Contains("edge_cache", StringComparison.Ordinal)))}");
+        }
 
         // A comment through A: its post (the count, also on the author's page), the post's comments, the commenter's page.
         using var comment = await a.SendAsync(HttpMethod.Post, Path($"/api/posts/{doomed}/comments"), commenter.AccessToken, new { body = "At the edge" });
