@@ -33,6 +33,12 @@ internal static class ContentEdgeKeys
     public static string CommentCreated(Comment comment) =>
         string.Join(' ', Post(comment.PostId), PostComments(comment.PostId), UserComments(comment.AuthorId));
 
+    /// <summary>
+    /// A repeated delete answered from its caller's tombstone changed nothing: the first one did, and the gateway that
+    /// carried it purged what it changed. Naming the post itself keeps the replay from purging everything.
+    /// </summary>
+    public static string PostDeleteReplayed(long postId) => string.Join(' ', Post(postId), PostComments(postId));
+
     /// <summary>A deleted post: itself, its comments, its author's posts, and the comment pages of everyone who commented.</summary>
     public static string PostDeleted(long postId, PostDeletion deletion) =>
         string.Join(' ', deletion.CommenterIds.Select(UserComments).Prepend(UserPosts(deletion.AuthorId)).Prepend(PostComments(postId)).Prepend(Post(postId)));

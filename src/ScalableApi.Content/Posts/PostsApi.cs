@@ -76,9 +76,15 @@ internal static class PostsApi
             WriteOutcome.Done => TypedResults.NoContent(),
             WriteOutcome.Forbidden => TypedResults.Forbid(),
             // A retry of this caller's own committed delete (its first answer was lost) answers as the first did.
-            _ when await services.Tombstones.DeletedByCallerAsync(services.Http, cancellationToken) => TypedResults.NoContent(),
+            _ when await services.Tombstones.DeletedByCallerAsync(services.Http, cancellationToken) => Replayed(services.Http, id),
             _ => TypedResults.NotFound(),
         };
+    }
+
+    private static NoContent Replayed(HttpContext http, long id)
+    {
+        http.Response.SetEdgePurgeKeys(ContentEdgeKeys.PostDeleteReplayed(id));
+        return TypedResults.NoContent();
     }
 
     private static string Location(Post post) => string.Create(CultureInfo.InvariantCulture, $"/api/posts/{post.Id}");

@@ -235,24 +235,40 @@ internal sealed class EdgeCacheMiddleware(
         }
 
         var response = context.Response;
-        response.OnStarting(() =>
-        {
-            var keys = response.Headers[SurrogateKeyPurgeHeader].ToString()
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            response.Headers.Remove(SurrogateKeyPurgeHeader);
-            return ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync(keys);
-        });
+        // A response with a body starts while the proxy copies it: purge then, before its headers leave.
+        response.OnStarting(() => ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync(TakeKeys(response)));
         try
         {
             await next(context);
         }
         finally
         {
-            if (!response.HasStarted || !ChangedNothing(response.StatusCode))
+            if (!response.HasStarted)
             {
-                await PurgeOnceAsync([]); // no response of the service's reached us: what it changed is unknown
+                // Nothing sent yet: a response without a body (a DELETE's 204) starts only after the pipeline, and
+                // the client may be gone by then, so purge now. By the service's keys when it answered; everything
+                // when no answer of its reached us (what it changed is unknown).
+                var answered = context.GetForwarderErrorFeature() is null;
+                var keys = TakeKeys(response);
+                if (!answered || !ChangedNothing(response.StatusCode))
+                {
+                    await PurgeOnceAsync(answered ? keys : []);
+                }
+            }
+            else if (!ChangedNothing(response.StatusCode))
+            {
+                await PurgeOnceAsync([]); // started without passing OnStarting's purge: what it changed is unknown
             }
         }
+    }
+
+    /// <summary>The keys the service named (none: everything), taken out of the response the client will see.</summary>
+    private static string[] TakeKeys(HttpResponse response)
+    {
+        var keys = response.Headers[SurrogateKeyPurgeHeader].ToString()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        response.Headers.Remove(SurrogateKeyPurgeHeader);
+        return keys;
     }
 
     private static bool ChangedNothing(int status) => status is >= 400 and < 500;

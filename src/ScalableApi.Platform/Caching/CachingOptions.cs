@@ -70,6 +70,13 @@ public sealed class CachingOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 to 1 hour")]
     public TimeSpan FillFromPrimaryAfterWrite { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Store channel on which this service tells the gateways to purge their edge caches, for changes no write through
+    /// a gateway carried (an event's cascade, <c>create-admin</c>): the gateways' <c>Gateway:EdgeCache:PurgeChannel</c>.
+    /// </summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "must name a channel")]
+    public string EdgePurgeChannel { get; set; } = EdgePurges.Channel;
+
     /// <summary>After a backplane error, the backplane is not tried again for this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 (off) to 1 hour")]
     public TimeSpan BackplaneCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);

@@ -9,7 +9,7 @@ namespace ScalableApi.Platform.Caching;
 /// </summary>
 public static class EdgePurges
 {
-    /// <summary>The gateways' default <c>Gateway:EdgeCache:PurgeChannel</c>.</summary>
+    /// <summary>The default of the gateways' <c>Gateway:EdgeCache:PurgeChannel</c> and the services' <c>Caching:EdgePurgeChannel</c>.</summary>
     public const string Channel = "scalableapi:edge-cache:purge";
 
     /// <summary>
@@ -22,7 +22,10 @@ public static class EdgePurges
     /// <summary>Publishes a purge of everything when a store is configured; a store that is down is not an error (gateways then cap their hits' age).</summary>
     public static Task PublishAsync(IServiceProvider services, string source) => PublishAsync(services, source, []);
 
-    /// <summary>Publishes a purge of these surrogate keys (none, or more than <see cref="MaxKeys"/>: everything).</summary>
+    /// <summary>
+    /// Publishes a purge of these surrogate keys (none, or more than <see cref="MaxKeys"/>: everything) on
+    /// <see cref="CachingOptions.EdgePurgeChannel"/>.
+    /// </summary>
     public static async Task PublishAsync(IServiceProvider services, string source, IReadOnlyCollection<string> keys)
     {
         if (services.GetService<IConnectionMultiplexer>() is not { } redis)
@@ -32,7 +35,8 @@ public static class EdgePurges
 
         try
         {
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), Message(source, keys.Count > MaxKeys ? [] : keys));
+            var channel = services.GetService<IOptions<CachingOptions>>()?.Value.EdgePurgeChannel ?? Channel;
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), Message(source, keys.Count > MaxKeys ? [] : keys));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

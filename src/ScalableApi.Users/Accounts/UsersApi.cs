@@ -17,13 +17,16 @@ internal static class UsersApi
         var api = app.MapGroup("/api/users").WithTags("Users");
         api.MapGet("/", ListUsers).RequireAuthorization(AuthorizationPolicies.Admin)
             .WithName("ListUsers").WithSummary("A page of users, newest first (admin).");
-        api.MapGet("/{id:long}", GetUser).AllowAnonymous()
+        // Surrogate keys: see UsersEdgeKeys. Every write names the one profile it changed.
+        api.MapGet("/{id:long}", GetUser).AllowAnonymous().CachePublicly(c => UsersEdgeKeys.User(c.RouteId("id")))
             .WithName("GetUser").WithSummary("A user's public profile.");
         api.MapPatch("/{id:long}", UpdateUser).RequireAuthorization().Validate<UpdateUserRequest>()
+            .PurgesEdgeKeys(c => UsersEdgeKeys.User(c.RouteId("id")))
             .Accepts<UpdateUserRequest>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("UpdateUser").WithSummary("Change a user (themself or an admin; only an admin changes a role).");
         api.MapDelete("/{id:long}", DeleteUser).RequireAuthorization()
+            .PurgesEdgeKeys(c => UsersEdgeKeys.User(c.RouteId("id")))
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("DeleteUser").WithSummary("Delete a user (themself or an admin).");
         return app;

@@ -1,4 +1,5 @@
 using ScalableApi.Contracts;
+using ScalableApi.Platform.Caching;
 using ScalableApi.Users.Accounts;
 using ScalableApi.Users.Auth;
 
@@ -47,6 +48,7 @@ internal static class CreateAdminCommand
             {
                 var promoted = await users.UpdateAsync(existing.Id, new UserChanges(null, null, false, null, Roles.Admin, hash), cancellationToken);
                 await cache.ChangedAsync(existing.Id, promoted, cancellationToken);
+                await PurgeEdgeAsync(services, existing.Id);
                 await output.WriteLineAsync($"create-admin: promoted user {existing.Id} <{email}> to admin and set the password.");
                 return ExitOk;
             }
@@ -54,6 +56,7 @@ internal static class CreateAdminCommand
             var user = await users.InsertAsync(email, name, null, Roles.Admin, hash, cancellationToken);
             // SQLite reuses the id of a deleted last row, whose "not found" may be cached on the replicas.
             await cache.ChangedAsync(user.Id, user, cancellationToken);
+            await PurgeEdgeAsync(services, user.Id);
             await output.WriteLineAsync($"create-admin: created admin user {user.Id} <{email}>.");
             return ExitOk;
         }
@@ -64,6 +67,13 @@ internal static class CreateAdminCommand
             return ExitFailed;
         }
     }
+
+    /// <summary>
+    /// No gateway carries this write, so none purges for it: the gateways are told on the purge channel (the
+    /// store's, as the replicas' cache; without one there is nobody to tell).
+    /// </summary>
+    private static Task PurgeEdgeAsync(IServiceProvider services, long id) =>
+        EdgePurges.PublishAsync(services, "users:create-admin", [UsersEdgeKeys.User(id)]);
 
     private static bool TryParse(string[] args, out (string Email, string Password, string Name) options, out string problem)
     {

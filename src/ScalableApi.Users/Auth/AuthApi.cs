@@ -16,7 +16,9 @@ internal static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
+        // A new id had no cached profile (a 404 is never cached), but SQLite reuses a deleted last row's id.
         api.MapPost("/register", Register).Validate<RegisterRequest>()
+            .PurgesEdgeKeys((_, result) => PublicCaching.ValueOf<UserResponse>(result) is { } user ? UsersEdgeKeys.User(user.Id) : string.Empty)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("Register").WithSummary("Create an account (never an admin unless listed in Users:AdminEmails).");
         api.MapPost("/login", Login).Validate<LoginRequest>()

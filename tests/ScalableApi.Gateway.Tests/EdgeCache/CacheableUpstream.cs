@@ -3,7 +3,7 @@ namespace ScalableApi.Gateway.Tests.EdgeCache;
 /// <summary>
 /// A real upstream (Kestrel on loopback) for <c>/api/products/cached/{id}</c>: answers the current value of the
 /// product with the Cache-Control it is told to send, an ETag of the value, and can be made slow or failing.
-/// A PUT replaces the value, as the catalog does, and names the surrogate keys it changed (unless told not to, as an
+/// A PUT replaces the value, as the catalog does (a DELETE, answered 204, makes it <c>gone-{id}</c>), and names the surrogate keys it changed (unless told not to, as an
 /// older service would not). <c>/api/products/cached</c> is the list page (key <c>products</c>) of the values written.
 /// </summary>
 internal sealed class CacheableUpstream : IAsyncDisposable
@@ -66,6 +66,21 @@ internal sealed class CacheableUpstream : IAsyncDisposable
                 }
 
                 return Results.Text(value);
+            });
+            // A delete answers 204: no body, so its response starts only after the gateway's pipeline has run.
+            app.MapDelete("/api/products/cached/{id}", (string id, HttpContext context) =>
+            {
+                if (upstream!.NamesPurgeKeys)
+                {
+                    context.Response.Headers["Surrogate-Key-Purge"] = $"product:{id} products";
+                }
+
+                lock (upstream!._values)
+                {
+                    upstream._values[id] = $"gone-{id}";
+                }
+
+                return Results.NoContent();
             });
         });
         upstream = new CacheableUpstream(server);

@@ -93,6 +93,41 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delete_answered_without_a_body_purges_only_its_keys_on_both_gateways()
+    {
+        await using var writer = Gateway();
+        await using var reader = Gateway();
+        using var client = reader.CreateClient();
+        using var writersClient = writer.CreateClient();
+        using var admin = Admin(writer);
+        foreach (var http in new[] { client, writersClient })
+        {
+            await http.GetStringAsync("/api/products/cached/43");
+            await http.GetStringAsync("/api/products/cached/44");
+        }
+
+        using var delete = await admin.DeleteAsync("/api/products/cached/44");
+        var answered = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.False(delete.Headers.Contains("Surrogate-Key-Purge"));
+        Assert.Equal("gone-44", await writersClient.GetStringAsync("/api/products/cached/44")); // purged before the 204
+        while (await client.GetStringAsync("/api/products/cached/44") != "gone-44")
+        {
+            Assert.True(answered.ElapsedMilliseconds < 100, "the other gateway purged within 100 ms of the delete's response");
+            await Task.Delay(5);
+        }
+
+        var requests = _upstream.Requests;
+        foreach (var http in new[] { client, writersClient })
+        {
+            Assert.Equal("v0-43", await http.GetStringAsync("/api/products/cached/43"));
+        }
+
+        Assert.Equal(requests, _upstream.Requests); // product 43 still a hit on both: the 204 did not purge everything
+    }
+
+    [Fact]
     public async Task A_write_naming_no_keys_still_empties_every_gateway()
     {
         _upstream.NamesPurgeKeys = false;

@@ -161,6 +161,33 @@ public sealed class EdgeCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_memory_gauge_grows_with_what_is_cached_and_falls_when_it_is_purged()
+    {
+        using var client = _gateway.CreateClient();
+        using var admin = _gateway.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
+        _upstream.BodyPadding = 10_000;
+        var empty = await BytesAsync(client);
+
+        await client.GetStringAsync("/api/products/cached/1");
+        await client.GetStringAsync("/api/products/cached/2");
+        var two = await BytesAsync(client);
+
+        Assert.InRange(two - empty, 20_000, 30_000); // the two bodies and their headers
+        using var put = await admin.PutAsync("/api/products/cached/1", new StringContent("v1", Encoding.UTF8, "text/plain"));
+        await client.GetStringAsync("/api/products/cached/1"); // the purged entry goes when next looked up; its refill is not stored yet
+        var one = await BytesAsync(client);
+        Assert.InRange(two - one, 10_000, 15_000);
+
+        _upstream.NamesPurgeKeys = false; // a write naming no keys empties the cache
+        using var unnamed = await admin.PutAsync("/api/products/cached/3", new StringContent("v1", Encoding.UTF8, "text/plain"));
+        Assert.Equal(0, await BytesAsync(client));
+    }
+
+    private static async Task<double> BytesAsync(HttpClient client) =>
+        PrometheusText.Value(await client.GetStringAsync("/metrics"), "gateway_edge_cache_bytes");
+
+    [Fact]
     public async Task Metrics_count_hits_misses_bypasses_and_purges()
     {
         using var client = _gateway.CreateClient();

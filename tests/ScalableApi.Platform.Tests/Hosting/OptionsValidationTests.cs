@@ -59,6 +59,7 @@ public sealed class OptionsValidationTests
     [InlineData("Caching:FillFromPrimaryAfterWrite", "-00:00:01")]
     [InlineData("Caching:BackplaneCircuitBreakerDuration", "02:00:00")]
     [InlineData("Caching:FailSafe", "perhaps")]
+    [InlineData("Caching:EdgePurgeChannel", "")]
     public Task CachingOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
 
     [Theory]

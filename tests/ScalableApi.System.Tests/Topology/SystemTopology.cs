@@ -32,6 +32,8 @@ public class SystemTopology : IAsyncLifetime
     private OrphanGuard? _guard;
     private ChildProcess? _gateway;
     private HttpClient? _gatewayClient;
+    private readonly Lazy<Task<HttpClient>> _secondGateway;
+    private HttpClient? _secondGatewayClient;
 
     public SystemTopology()
         : this(new SystemTopologyOptions())
@@ -45,6 +47,10 @@ public class SystemTopology : IAsyncLifetime
         LogDirectory = Path.Combine(Directory, "logs");
         DataDirectory = Path.Combine(Directory, "data");
         GatewayAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        // Store channels are not per database: the edge caches' purges and the revocations of another topology on a
+        // shared redis-server (another run, another collection) would reach this one's processes (post:1, user 5 name both).
+        EdgePurgeChannel = "scalableapi:edge-cache:purge:" + Path.GetFileName(Directory);
+        _secondGateway = new Lazy<Task<HttpClient>>(StartSecondGatewayAsync);
     }
 
     /// <summary>Temp folder of this topology: <c>data/</c> (SQLite files, signing keys) and <c>logs/</c> (one stdout and stderr file per process).</summary>
@@ -56,11 +62,20 @@ public class SystemTopology : IAsyncLifetime
 
     public Uri GatewayAddress { get; }
 
+    /// <summary>The purge channel of this topology's gateways and services (theirs alone).</summary>
+    public string EdgePurgeChannel { get; }
+
     /// <summary>StackExchange.Redis configuration string the processes use.</summary>
     public string RedisConnectionString { get; private set; } = "";
 
     /// <summary>A client of the gateway (no redirects, no cookies); safe for concurrent use.</summary>
     public HttpClient GatewayClient => _gatewayClient ?? throw new InvalidOperationException("The topology is not started.");
+
+    /// <summary>
+    /// A client of a second gateway in front of the same replicas and store (started on first use, stopped with the
+    /// topology): the edge cache is per gateway, and only purges keep two of them coherent.
+    /// </summary>
+    public Task<HttpClient> SecondGatewayClientAsync() => _secondGateway.Value;
 
     public ChildProcess GatewayProcess => _gateway ?? throw new InvalidOperationException("The topology is not started.");
 
@@ -157,9 +172,11 @@ public class SystemTopology : IAsyncLifetime
     }
 
     /// <summary>The gateway's /metrics, parsed.</summary>
-    public async Task<MetricsSnapshot> MetricsAsync(CancellationToken cancellationToken = default)
+    public Task<MetricsSnapshot> MetricsAsync(CancellationToken cancellationToken = default) => MetricsAsync(GatewayAddress, cancellationToken);
+
+    private async Task<MetricsSnapshot> MetricsAsync(Uri gateway, CancellationToken cancellationToken)
     {
-        using var response = await _probe.GetAsync(new Uri(GatewayAddress, "/metrics"), cancellationToken);
+        using var response = await _probe.GetAsync(new Uri(gateway, "/metrics"), cancellationToken);
         response.EnsureSuccessStatusCode();
         return MetricsSnapshot.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
     }
@@ -208,6 +225,7 @@ public class SystemTopology : IAsyncLifetime
 
         _guard?.Dispose();
         _gatewayClient?.Dispose();
+        _secondGatewayClient?.Dispose();
         _probe.Dispose();
         _redis?.Dispose();
         if (Environment.GetEnvironmentVariable("SCALABLEAPI_SYSTEM_KEEP") is not "1")
@@ -249,6 +267,26 @@ public class SystemTopology : IAsyncLifetime
     private ChildProcess LaunchGateway()
     {
         return Start(Gateway, TopologyServices.ProjectName(Gateway), GatewayAddress, EnvironmentOf(Gateway));
+    }
+
+    private async Task<HttpClient> StartSecondGatewayAsync()
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var process = Start(Gateway + "-2", TopologyServices.ProjectName(Gateway), address, EnvironmentOf(Gateway));
+        using var deadline = new CancellationTokenSource(_options.StartTimeout);
+        await WaitUntilReadyAsync(process, address, deadline.Token);
+        await WaitUntilRoutedAsync(Replicas, deadline.Token, address);
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        lock (_gate)
+        {
+            _secondGatewayClient = client;
+        }
+
+        return client;
     }
 
     private ChildProcess Start(string name, string project, Uri address, Dictionary<string, string?> environment)
@@ -297,6 +335,10 @@ public class SystemTopology : IAsyncLifetime
             environment[key] = value;
         }
 
+        environment[kind == Gateway ? "Gateway__EdgeCache__PurgeChannel" : "Caching__EdgePurgeChannel"] = EdgePurgeChannel;
+        // The same for deleted users' revocations: another topology's user 5 is not this one's.
+        environment["Auth__Revocation__KeyPrefix"] = Path.GetFileName(Directory) + ":";
+
         if (_options.Environment.TryGetValue(kind, out var extra))
         {
             foreach (var (key, value) in extra)
@@ -340,13 +382,13 @@ public class SystemTopology : IAsyncLifetime
     }
 
     /// <summary>Until the gateway's metrics list every one of <paramref name="replicas"/> as a healthy destination.</summary>
-    private async Task WaitUntilRoutedAsync(IReadOnlyList<Replica> replicas, CancellationToken deadline)
+    private async Task WaitUntilRoutedAsync(IReadOnlyList<Replica> replicas, CancellationToken deadline, Uri? gateway = null)
     {
         while (true)
         {
             try
             {
-                var metrics = await MetricsAsync(deadline);
+                var metrics = await MetricsAsync(gateway ?? GatewayAddress, deadline);
                 if (replicas.All(r => metrics.Healthy(r.Service).Any(d => r.IsDestination(d.Key) && d.Value == 1)))
                 {
                     return;

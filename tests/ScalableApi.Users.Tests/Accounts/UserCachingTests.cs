@@ -106,6 +106,24 @@ public abstract class UserCachingTests(RedisStoreKind storeKind)
         }
     }
 
+    [SkippableFact]
+    public async Task Create_admin_tells_the_gateways_to_purge_that_users_profile_and_nothing_else()
+    {
+        await using var replicas = await CachedUsers.StartAsync(storeKind, 1);
+        var a = replicas[0];
+        var user = await a.NewUserAsync("Promoted");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(a.Redis);
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await redis.GetSubscriber().SubscribeAsync(
+            StackExchange.Redis.RedisChannel.Literal(EdgePurges.Channel), (_, message) => heard.Enqueue(message.ToString()));
+
+        var (code, _, _) = await a.CreateAdminAsync("--email", user.Email, "--password", "promoted password");
+
+        Assert.Equal(CreateAdminCommand.ExitOk, code);
+        // No gateway carried this write: the command published the one key it changed (not a purge of everything).
+        await Eventually.HoldsAsync(() => Task.FromResult(heard.Contains($"users:create-admin|user:{user.Id}")), "the purge of the profile was published");
+    }
+
     /// <summary>Puts a profile in the replica's memory level only: not in Redis, no backplane message.</summary>
     private static async Task StaleMemoryCopyAsync(CachedUsers replica, long id, string name)
     {

@@ -253,6 +253,54 @@ public abstract class UsersApiTests(UsersFactory factory)
         await ProblemAssert.HasFieldErrorAsync(await admin.GetAsync($"/api/users?{query}"), field);
     }
 
+    [SkippableFact]
+    public async Task Reads_name_their_surrogate_keys_and_writes_purge_exactly_the_profile_they_changed()
+    {
+        using var anonymous = factory.CreateClient();
+        using var register = await anonymous.PostAsJsonAsync("/api/auth/register", new { email = UsersFactory.NewEmail(), name = "Keyed", password = UsersFactory.Password });
+        var registered = (await register.Content.ReadFromJsonAsync<UserResponse>())!;
+        var user = await factory.NewUserAsync("Keyed");
+        var other = await factory.NewUserAsync();
+        using var self = factory.CreateClient(user.AccessToken);
+        using var stranger = factory.CreateClient(other.AccessToken);
+        using var admin = factory.CreateClient((await factory.AdminAsync()).AccessToken);
+
+        using var profile = await anonymous.GetAsync($"/api/users/{user.Id}");
+        using var padded = await anonymous.GetAsync($"/api/users/00{user.Id}");
+        using var signedIn = await self.GetAsync($"/api/users/{user.Id}");
+        using var missing = await anonymous.GetAsync("/api/users/987654321");
+        using var forbidden = await stranger.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "Nope" });
+        using var invalid = await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "" });
+        using var patch = await self.PatchAsJsonAsync($"/api/users/{user.Id}", new { name = "Renamed" });
+        using var promote = await admin.PatchAsJsonAsync($"/api/users/{user.Id}", new { role = Roles.Admin });
+        using var unknown = await admin.DeleteAsync("/api/users/987654321");
+        using var delete = await self.DeleteAsync($"/api/users/{user.Id}");
+        using var again = await admin.DeleteAsync($"/api/users/{user.Id}");
+
+        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        Assert.Equal($"user:{registered.Id}", register.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal($"user:{user.Id}", profile.Headers.GetValues("Surrogate-Key").Single());
+        Assert.Contains("public", profile.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        Assert.Equal($"user:{user.Id}", padded.Headers.GetValues("Surrogate-Key").Single()); // /007 is user 7
+        Assert.False(signedIn.Headers.Contains("Surrogate-Key")); // private: never cached at the edge
+        Assert.True(signedIn.Headers.CacheControl!.Private);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.False(missing.Headers.Contains("Surrogate-Key")); // a 404 is not cached
+        Assert.Null(missing.Headers.CacheControl);
+        foreach (var unchanged in new[] { forbidden, invalid, unknown, again })
+        {
+            Assert.False(unchanged.Headers.Contains("Surrogate-Key-Purge"), $"{unchanged.StatusCode} changed nothing");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        Assert.Equal($"user:{user.Id}", patch.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        Assert.Equal($"user:{user.Id}", promote.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal($"user:{user.Id}", delete.Headers.GetValues("Surrogate-Key-Purge").Single());
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
     private async Task<string?> TokenForAsync(Caller caller, Session target) => caller switch
     {
         Caller.Anonymous => null,
