@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;
 
@@ -75,10 +74,4 @@ internal static class CommentsApi
 }
 
 /// <summary>What every comment handler takes (bound with <c>[AsParameters]</c>).</summary>
-internal sealed record CommentServices(CommentStore Store, CommentCache Cache, TimeProvider Time, HttpContext Http)
-{
-    public ClaimsPrincipal User => Http.User;
-
-    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
-    public ReadConsistency Consistency => Http.ReadConsistency();
-}
+internal sealed record CommentServices(CommentStore Store, CommentCache Cache, TimeProvider Time, HttpContext Http) : IRequestServices;

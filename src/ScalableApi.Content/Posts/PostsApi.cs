@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ScalableApi.Contracts;
 
 namespace ScalableApi.Content.Posts;
@@ -88,10 +87,4 @@ internal static class PostsApi
 }
 
 /// <summary>What every post handler takes (bound with <c>[AsParameters]</c>).</summary>
-internal sealed record PostServices(PostStore Store, PostCache Cache, DeleteTombstones Tombstones, TimeProvider Time, HttpContext Http)
-{
-    public ClaimsPrincipal User => Http.User;
-
-    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
-    public ReadConsistency Consistency => Http.ReadConsistency();
-}
+internal sealed record PostServices(PostStore Store, PostCache Cache, DeleteTombstones Tombstones, TimeProvider Time, HttpContext Http) : IRequestServices;
