@@ -126,11 +126,8 @@ internal static class ProductsApi
 }
 
 /// <summary>What every product handler takes (bound with <c>[AsParameters]</c>, as eShop's CatalogServices).</summary>
-internal sealed record ProductServices(ProductStore Store, ProductCache Cache, DeleteTombstones Tombstones, HttpContext Http)
+internal sealed record ProductServices(ProductStore Store, ProductCache Cache, DeleteTombstones Tombstones, HttpContext Http) : IRequestServices
 {
-    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
-    public ReadConsistency Consistency => Http.ReadConsistency();
-
     /// <summary>The request's If-Match for product <paramref name="id"/>, or null when it sent none.</summary>
     public ProductETag.IfMatch? IfMatch(long id) =>
         Http.Request.Headers.IfMatch.Count == 0 ? null : ProductETag.ParseIfMatch(Http.Request.Headers.IfMatch, id);

@@ -9,7 +9,7 @@ namespace ScalableApi.Content.Comments;
 /// user's comments under <c>user:{id}:comments</c>. A new comment replaces its post's version, the commenter's
 /// comments' and the post author's posts' (they show counts).
 /// </summary>
-internal sealed class CommentCache(CollectionVersions versions, CommentStore store)
+internal sealed class CommentCache(CollectionVersions versions, CommentStore store) : IAuthoredCache<Comment>
 {
     /// <summary>The version of a user's comments.</summary>
     public static string AuthorCollection(long userId) => string.Create(CultureInfo.InvariantCulture, $"user:{userId}:comments");
@@ -26,13 +26,7 @@ internal sealed class CommentCache(CollectionVersions versions, CommentStore sto
 
     /// <summary>A page of a user's comments with its look-ahead row.</summary>
     public ValueTask<List<Comment>> ListByAuthorAsync(long userId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
-        versions.GetOrCreateAsync(
-            AuthorCollection(userId),
-            "page:" + page.CacheKey,
-            (store, userId, page),
-            static async (state, read, ct) => await state.store.ListByAuthorAsync(state.userId, state.page, read, ct),
-            consistency,
-            cancellationToken);
+        versions.ListByAuthorAsync(AuthorCollection(userId), store, userId, page, consistency, cancellationToken);
 
     /// <summary>A new comment: its post (the count, the pages), the commenter's comments, the post author's posts (counts).</summary>
     public async Task CreatedAsync(Comment comment, Post post, CancellationToken cancellationToken)

@@ -13,12 +13,6 @@ internal sealed class CreateCommentRequestValidator : AbstractValidator<CreateCo
 {
     public CreateCommentRequestValidator()
     {
-        // NotEmpty also refuses a body of only whitespace: such a comment has nothing to show.
-        RuleFor(r => r.Body)
-            .Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("'body' is required.")
-            .MaximumLength(CreateCommentRequest.MaxBodyLength)
-            .WithMessage($"'body' must be at most {CreateCommentRequest.MaxBodyLength} characters.")
-            .WellFormed();
+        RuleFor(r => r.Body).Body(CreateCommentRequest.MaxBodyLength);
     }
 }

@@ -8,7 +8,7 @@ namespace ScalableApi.Content.Comments;
 /// Comments in the content database, with every SQL statement (the same on both engines) as an internal constant
 /// so tests can EXPLAIN exactly what runs.
 /// </summary>
-internal sealed class CommentStore(IDatabase database)
+internal sealed class CommentStore(IDatabase database) : IAuthoredStore<Comment>
 {
     private const string Columns =
         "id AS Id, post_id AS PostId, author_id AS AuthorId, body AS Body, created_at AS CreatedAt";
@@ -32,20 +32,14 @@ internal sealed class CommentStore(IDatabase database)
         LIMIT @Take
         """;
 
-    internal const string ListByAuthorSql = $"""
-        SELECT {Columns} FROM comments
-        WHERE author_id = @AuthorId AND id < @Before
-        ORDER BY id DESC
-        LIMIT @Take
-        """;
+    internal const string ListByAuthorSql = $"SELECT {Columns} FROM comments {AuthoredStore.ByAuthorNewestFirst}";
 
     internal const string PostExistsSql = "SELECT 1 FROM posts WHERE id = @PostId";
 
     /// <summary>
     /// Adds the comment and counts it on its post in one transaction; null when the post does not exist. Returns
-    /// the post too, with its new count.
+    /// the post too, with its new count. <paramref name="beforeCommit"/> (a keyed POST's record) joins the transaction.
     /// </summary>
-    /// <summary>Adds the comment, or null when the post does not exist; <paramref name="beforeCommit"/> (a keyed POST's record) joins its transaction.</summary>
     public async Task<(Comment Comment, Post Post)?> InsertAsync(
         long postId, long authorId, string body, long createdAt, Func<DbTransaction, Comment, Task>? beforeCommit, CancellationToken cancellationToken)
     {
@@ -70,13 +64,8 @@ internal sealed class CommentStore(IDatabase database)
         return (comment, counted.ToPost());
     }
 
-    public async Task<Comment?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(
-            GetByIdSql, new { Id = id }, cancellationToken: cancellationToken));
-        return row?.ToComment();
-    }
+    public Task<Comment?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        database.ReadByIdAsync<CommentRow, Comment>(GetByIdSql, id, static row => row.ToComment(), consistency, cancellationToken);
 
     /// <summary>
     /// A page of a post's comments (with the look-ahead row), or null when the post does not exist. The existence check runs only when the
@@ -101,13 +90,8 @@ internal sealed class CommentStore(IDatabase database)
         return rows.Select(r => r.ToComment()).ToList();
     }
 
-    public async Task<List<Comment>> ListByAuthorAsync(long authorId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
-        var rows = await connection.QueryAsync<CommentRow>(new CommandDefinition(
-            ListByAuthorSql, new { AuthorId = authorId, page.Before, page.Take }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToComment()).ToList();
-    }
+    public Task<List<Comment>> ListByAuthorAsync(long authorId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        database.ReadByAuthorAsync<CommentRow, Comment>(ListByAuthorSql, authorId, page, static row => row.ToComment(), consistency, cancellationToken);
 
     /// <summary>The row as stored: times in unix milliseconds.</summary>
     private sealed record CommentRow(long Id, long PostId, long AuthorId, string Body, long CreatedAt)

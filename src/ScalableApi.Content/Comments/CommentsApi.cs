@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ScalableApi.Content.Posts;
 using ScalableApi.Contracts;
 
@@ -11,8 +10,7 @@ internal static class CommentsApi
     {
         var postComments = app.MapGroup("/api/posts/{postId:long}/comments").WithTags("Comments");
         // Surrogate keys: see ContentEdgeKeys.
-        postComments.MapPost("", CreateComment).RequireAuthorization().Validate<CreateCommentRequest>().Idempotent()
-            .PurgesEdgeKeys((_, result) => PublicCaching.ValueOf<Comment>(result) is { } comment ? ContentEdgeKeys.CommentCreated(comment) : string.Empty)
+        postComments.MapPost("", CreateComment).CreatesAuthored<CreateCommentRequest, Comment>(ContentEdgeKeys.CommentCreated)
             .WithName("CreateComment").WithSummary("Comment on a post as the signed-in user.");
         postComments.MapGet("", ListPostComments).CachePublicly(c => ContentEdgeKeys.PostComments(c.RouteId("postId")))
             .WithName("ListPostComments").WithSummary("A page of a post's comments, newest first.");
@@ -70,25 +68,10 @@ internal static class CommentsApi
         return rows is null ? TypedResults.NotFound() : TypedResults.Ok(keyset.ToPage(rows, c => c.Id));
     }
 
-    /// <summary>An unknown user has an empty page: users live in another service's database, so we cannot tell.</summary>
-    public static async Task<Results<Ok<Page<Comment>>, ValidationProblem>> ListUserComments(
-        long userId, [AsParameters] PageRequest page, [AsParameters] CommentServices services, CancellationToken cancellationToken)
-    {
-        if (page.TryGetKeyset(out var keyset) is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
-        }
-
-        var rows = await services.Cache.ListByAuthorAsync(userId, keyset, services.Consistency, cancellationToken);
-        return TypedResults.Ok(keyset.ToPage(rows, c => c.Id));
-    }
+    public static Task<Results<Ok<Page<Comment>>, ValidationProblem>> ListUserComments(
+        long userId, [AsParameters] PageRequest page, [AsParameters] CommentServices services, CancellationToken cancellationToken) =>
+        AuthoredApi.ListByAuthorAsync(userId, page, services.Cache, services.Consistency, cancellationToken);
 }
 
 /// <summary>What every comment handler takes (bound with <c>[AsParameters]</c>).</summary>
-internal sealed record CommentServices(CommentStore Store, CommentCache Cache, TimeProvider Time, HttpContext Http)
-{
-    public ClaimsPrincipal User => Http.User;
-
-    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
-    public ReadConsistency Consistency => Http.ReadConsistency();
-}
+internal sealed record CommentServices(CommentStore Store, CommentCache Cache, TimeProvider Time, HttpContext Http) : IRequestServices;

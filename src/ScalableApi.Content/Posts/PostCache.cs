@@ -18,7 +18,7 @@ namespace ScalableApi.Content.Posts;
 /// Concurrent misses of one key make one query (single flight). Every read comes here, signed in or not: a read whose
 /// consistency token is newer than the entry reads the database instead (<see cref="ConsistentCaching"/>).
 /// </summary>
-internal sealed class PostCache(CollectionVersions versions, PostStore store)
+internal sealed class PostCache(CollectionVersions versions, PostStore store) : IAuthoredCache<Post>
 {
     /// <summary>The version of a post: its content, its comment count and its comment pages.</summary>
     public static string PostCollection(long id) => string.Create(CultureInfo.InvariantCulture, $"post:{id}");
@@ -37,13 +37,7 @@ internal sealed class PostCache(CollectionVersions versions, PostStore store)
 
     /// <summary>A page of a user's posts with its look-ahead row.</summary>
     public ValueTask<List<Post>> ListByAuthorAsync(long userId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
-        versions.GetOrCreateAsync(
-            AuthorCollection(userId),
-            "page:" + page.CacheKey,
-            (store, userId, page),
-            static async (state, read, ct) => await state.store.ListByAuthorAsync(state.userId, state.page, read, ct),
-            consistency,
-            cancellationToken);
+        versions.ListByAuthorAsync(AuthorCollection(userId), store, userId, page, consistency, cancellationToken);
 
     /// <summary>A new post: itself (a "no such post" may be cached for its id) and its author's posts.</summary>
     public async Task CreatedAsync(Post post, CancellationToken cancellationToken)

@@ -21,12 +21,6 @@ internal sealed class CreatePostRequestValidator : AbstractValidator<CreatePostR
             .Must(t => t!.Trim().Length is >= 1 and <= CreatePostRequest.MaxTitleLength)
             .WithMessage($"'title' must be 1 to {CreatePostRequest.MaxTitleLength} characters after trimming.")
             .WellFormed();
-        // NotEmpty also refuses a body of only whitespace: such a post has nothing to show.
-        RuleFor(r => r.Body)
-            .Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("'body' is required.")
-            .MaximumLength(CreatePostRequest.MaxBodyLength)
-            .WithMessage($"'body' must be at most {CreatePostRequest.MaxBodyLength} characters.")
-            .WellFormed();
+        RuleFor(r => r.Body).Body(CreatePostRequest.MaxBodyLength);
     }
 }

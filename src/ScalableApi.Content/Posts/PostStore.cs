@@ -7,7 +7,7 @@ namespace ScalableApi.Content.Posts;
 /// Posts in the content database. The SQL is the same on both engines (both support RETURNING and LIMIT with a
 /// parameter); the statements are internal constants so tests can EXPLAIN exactly what runs.
 /// </summary>
-internal sealed class PostStore(IDatabase database)
+internal sealed class PostStore(IDatabase database) : IAuthoredStore<Post>
 {
     // Aliases match the row record's constructor; Dapper matches names case-insensitively (PostgreSQL folds them).
     internal const string Columns =
@@ -20,12 +20,7 @@ internal sealed class PostStore(IDatabase database)
 
     internal const string GetByIdSql = $"SELECT {Columns} FROM posts WHERE id = @Id";
 
-    internal const string ListByAuthorSql = $"""
-        SELECT {Columns} FROM posts
-        WHERE author_id = @AuthorId AND id < @Before
-        ORDER BY id DESC
-        LIMIT @Take
-        """;
+    internal const string ListByAuthorSql = $"SELECT {Columns} FROM posts {AuthoredStore.ByAuthorNewestFirst}";
 
     // A delete first locks the post with a no-op update (the row lock on PostgreSQL, the write lock on SQLite), with
     // the permission in its WHERE: a concurrent comment, which takes the same lock first, is then either fully in
@@ -61,22 +56,12 @@ internal sealed class PostStore(IDatabase database)
         return post;
     }
 
-    public async Task<Post?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<PostRow>(new CommandDefinition(
-            GetByIdSql, new { Id = id }, cancellationToken: cancellationToken));
-        return row?.ToPost();
-    }
+    public Task<Post?> GetAsync(long id, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        database.ReadByIdAsync<PostRow, Post>(GetByIdSql, id, static row => row.ToPost(), consistency, cancellationToken);
 
     /// <summary>One query per page (with its look-ahead row) whatever its size: the comment count is a column, not a per-row lookup.</summary>
-    public async Task<List<Post>> ListByAuthorAsync(long authorId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(consistency, cancellationToken);
-        var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
-            ListByAuthorSql, new { AuthorId = authorId, page.Before, page.Take }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToPost()).ToList();
-    }
+    public Task<List<Post>> ListByAuthorAsync(long authorId, Keyset page, ReadConsistency consistency, CancellationToken cancellationToken) =>
+        database.ReadByAuthorAsync<PostRow, Post>(ListByAuthorSql, authorId, page, static row => row.ToPost(), consistency, cancellationToken);
 
     /// <summary>
     /// Deletes the post and its comments in one transaction. The permission is part of the locking statement's

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ScalableApi.Contracts;
 
 namespace ScalableApi.Content.Posts;
@@ -11,8 +10,7 @@ internal static class PostsApi
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
         // Surrogate keys (see ContentEdgeKeys): a new post changes only its author's pages (its id had no cached item:
         // a 404 is never cached); a delete names what it took with it itself, as only the handler knows it.
-        posts.MapPost("", CreatePost).RequireAuthorization().Validate<CreatePostRequest>().Idempotent()
-            .PurgesEdgeKeys((_, result) => PublicCaching.ValueOf<Post>(result) is { } post ? ContentEdgeKeys.UserPosts(post.AuthorId) : string.Empty)
+        posts.MapPost("", CreatePost).CreatesAuthored<CreatePostRequest, Post>(static post => ContentEdgeKeys.UserPosts(post.AuthorId))
             .WithName("CreatePost").WithSummary("Publish a post as the signed-in user.");
         posts.MapGet("/{id:long}", GetPost).CachePublicly(c => ContentEdgeKeys.Post(c.RouteId("id")))
             .WithName("GetPost").WithSummary("One post with its comment count.");
@@ -89,25 +87,10 @@ internal static class PostsApi
 
     private static string Location(Post post) => string.Create(CultureInfo.InvariantCulture, $"/api/posts/{post.Id}");
 
-    /// <summary>An unknown user has an empty page: users live in another service's database, so we cannot tell.</summary>
-    public static async Task<Results<Ok<Page<Post>>, ValidationProblem>> ListUserPosts(
-        long userId, [AsParameters] PageRequest page, [AsParameters] PostServices services, CancellationToken cancellationToken)
-    {
-        if (page.TryGetKeyset(out var keyset) is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors, title: ProblemTitles.Validation);
-        }
-
-        var rows = await services.Cache.ListByAuthorAsync(userId, keyset, services.Consistency, cancellationToken);
-        return TypedResults.Ok(keyset.ToPage(rows, p => p.Id));
-    }
+    public static Task<Results<Ok<Page<Post>>, ValidationProblem>> ListUserPosts(
+        long userId, [AsParameters] PageRequest page, [AsParameters] PostServices services, CancellationToken cancellationToken) =>
+        AuthoredApi.ListByAuthorAsync(userId, page, services.Cache, services.Consistency, cancellationToken);
 }
 
 /// <summary>What every post handler takes (bound with <c>[AsParameters]</c>).</summary>
-internal sealed record PostServices(PostStore Store, PostCache Cache, DeleteTombstones Tombstones, TimeProvider Time, HttpContext Http)
-{
-    public ClaimsPrincipal User => Http.User;
-
-    /// <summary>How fresh this request's reads must be: the platform's read-your-writes rule (its consistency token).</summary>
-    public ReadConsistency Consistency => Http.ReadConsistency();
-}
+internal sealed record PostServices(PostStore Store, PostCache Cache, DeleteTombstones Tombstones, TimeProvider Time, HttpContext Http) : IRequestServices;

@@ -12,13 +12,8 @@ internal static class ApiReferenceExtensions
 {
     public const string DocsPath = "/docs";
 
-    public static WebApplicationBuilder AddGatewayApiReference(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddValidatedOptions<ApiReferenceOptions>(builder.Configuration, ApiReferenceOptions.SectionName);
-        builder.Services.AddSingleton<GatewayRouteTable>();
-        builder.Services.AddSingleton<GatewayApiDocument>();
-        return builder;
-    }
+    public static WebApplicationBuilder AddGatewayApiReference(this WebApplicationBuilder builder) =>
+        builder.AddFeature<ApiReferenceOptions>(ApiReferenceOptions.SectionName, static services => services.AddSingleton<GatewayRouteTable>().AddSingleton<GatewayApiDocument>());
 
     public static IEndpointRouteBuilder MapGatewayApiReference(this IEndpointRouteBuilder app)
     {

@@ -14,17 +14,14 @@ internal static class DashboardExtensions
 {
     public const string Path = "/dashboard";
 
-    public static WebApplicationBuilder AddGatewayDashboard(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddValidatedOptions<DashboardOptions>(builder.Configuration, DashboardOptions.SectionName);
-        builder.Services.AddSingleton<TrafficRecorder>();
-        builder.Services.AddSingleton<DashboardSnapshots>();
-        builder.Services.AddSingleton<ServiceMetricsScraper>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServiceMetricsScraper>());
-        builder.Services.AddSingleton<DashboardSession>();
-        builder.Services.AddSingleton<DashboardAssets>();
-        return builder;
-    }
+    public static WebApplicationBuilder AddGatewayDashboard(this WebApplicationBuilder builder) =>
+        builder.AddFeature<DashboardOptions>(DashboardOptions.SectionName, static services => services
+            .AddSingleton<TrafficRecorder>()
+            .AddSingleton<DashboardSnapshots>()
+            .AddSingleton<ServiceMetricsScraper>()
+            .AddHostedService(static sp => sp.GetRequiredService<ServiceMetricsScraper>())
+            .AddSingleton<DashboardSession>()
+            .AddSingleton<DashboardAssets>());
 
     public static IEndpointRouteBuilder MapGatewayDashboard(this IEndpointRouteBuilder app)
     {

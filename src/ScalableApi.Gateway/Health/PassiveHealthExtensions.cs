@@ -7,17 +7,18 @@ namespace ScalableApi.Gateway.Health;
 /// <summary>Passive health: real traffic ejects a failing replica (active checks are YARP's, per cluster).</summary>
 internal static class PassiveHealthExtensions
 {
-    public static WebApplicationBuilder AddGatewayPassiveHealth(this WebApplicationBuilder builder)
-    {
-        // Passive health that honours each cluster's ReactivationPeriod (see ConsecutiveTransportFailuresHealthPolicy);
-        // YARP's TransportFailureRate stays selectable, with its detection window configurable.
-        builder.Services.AddValidatedOptions<PassiveHealthOptions>(builder.Configuration, PassiveHealthOptions.SectionName);
-        builder.Services.AddOptions<TransportFailureRateHealthPolicyOptions>()
-            .Bind(builder.Configuration.GetSection(PassiveHealthOptions.TransportFailureRateSection))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TransportFailureRateHealthPolicyOptions>, TransportFailureRateValidator>();
-        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveTransportFailuresHealthPolicy>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigFilter, ThresholdMetadataFilter>());
-        return builder;
-    }
+    /// <summary>
+    /// Passive health that honours each cluster's ReactivationPeriod (see ConsecutiveTransportFailuresHealthPolicy);
+    /// YARP's TransportFailureRate stays selectable, with its detection window configurable.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayPassiveHealth(this WebApplicationBuilder builder) =>
+        builder.AddFeature<PassiveHealthOptions>(PassiveHealthOptions.SectionName, services =>
+        {
+            services.AddOptions<TransportFailureRateHealthPolicyOptions>()
+                .Bind(builder.Configuration.GetSection(PassiveHealthOptions.TransportFailureRateSection))
+                .ValidateOnStart();
+            services.AddSingleton<IValidateOptions<TransportFailureRateHealthPolicyOptions>, TransportFailureRateValidator>();
+            services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveTransportFailuresHealthPolicy>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigFilter, ThresholdMetadataFilter>());
+        });
 }

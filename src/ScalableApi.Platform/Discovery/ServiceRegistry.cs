@@ -11,7 +11,7 @@ public sealed class ServiceRegistry(IConnectionMultiplexer redis, TimeProvider t
         var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var transaction = db.CreateTransaction();
-        _ = transaction.HashSetAsync(DiscoveryKeys.Instances(instance.Service), instance.Id, JsonSerializer.Serialize(instance, DiscoveryJsonContext.Default.ServiceInstance));
+        _ = transaction.HashSetAsync(DiscoveryKeys.Instances(instance.Service), instance.Id, JsonSerializer.Serialize(instance, PlatformJsonContext.Default.ServiceInstance));
         _ = transaction.SortedSetAddAsync(DiscoveryKeys.Expiries(instance.Service), instance.Id, now + (long)ttl.TotalMilliseconds);
         _ = transaction.SortedSetRemoveRangeByScoreAsync(DiscoveryKeys.Expiries(instance.Service), double.NegativeInfinity, now);
         await transaction.ExecuteAsync();
@@ -49,7 +49,7 @@ public sealed class ServiceRegistry(IConnectionMultiplexer redis, TimeProvider t
         var instances = new List<ServiceInstance>(values.Length);
         foreach (var value in values)
         {
-            if (value.HasValue && JsonSerializer.Deserialize((string)value!, DiscoveryJsonContext.Default.ServiceInstance) is { } instance)
+            if (value.HasValue && JsonSerializer.Deserialize((string)value!, PlatformJsonContext.Default.ServiceInstance) is { } instance)
             {
                 instances.Add(instance);
             }

@@ -25,7 +25,7 @@ internal static class HealthResponseWriter
                 e => e.Key,
                 e => new HealthCheckEntry(e.Value.Status.ToString().ToLowerInvariant(), Math.Round(e.Value.Duration.TotalMilliseconds, 2), e.Value.Description)),
             Memory: new MemoryInfo(process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false), GC.GetGCMemoryInfo().HeapSizeBytes));
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJsonContext.Default.HealthResponse, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, PlatformJsonContext.Default.HealthResponse, context.RequestAborted);
     }
 }
 

@@ -10,16 +10,13 @@ public static class IdempotencyExtensions
     /// expired records, and the middleware (<see cref="UseIdempotency"/>, called by <c>UsePlatform</c>): a service
     /// that calls this answers a key on any route not marked <see cref="Idempotent{TBuilder}"/> with 400.
     /// </summary>
-    public static WebApplicationBuilder AddIdempotency(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddValidatedOptions<IdempotencyOptions>(builder.Configuration, IdempotencyOptions.SectionName);
-        builder.Services.AddSingleton(new MigrationSet(typeof(IdempotencyExtensions).Assembly, "idempotency-migrations"));
-        builder.Services.AddSingleton<IdempotencyStore>();
-        builder.Services.AddSingleton<DeleteTombstones>();
-        builder.Services.AddSingleton<InFlightMarkers>();
-        builder.Services.AddHostedService<IdempotencySweeper>();
-        return builder;
-    }
+    public static WebApplicationBuilder AddIdempotency(this WebApplicationBuilder builder) =>
+        builder.AddFeature<IdempotencyOptions>(IdempotencyOptions.SectionName, static services => services
+            .AddSingleton(new MigrationSet(typeof(IdempotencyExtensions).Assembly, "idempotency-migrations"))
+            .AddSingleton<IdempotencyStore>()
+            .AddSingleton<DeleteTombstones>()
+            .AddSingleton<InFlightMarkers>()
+            .AddHostedService<IdempotencySweeper>());
 
     /// <summary>After authentication (records are per caller); only where <see cref="AddIdempotency"/> ran.</summary>
     public static WebApplication UseIdempotency(this WebApplication app)

@@ -179,7 +179,7 @@ internal sealed partial class JobWorker(
             else
             {
                 outcome = "retrying";
-                var delay = Backoff((int)row.Attempts);
+                var delay = options.Value.Backoff((int)row.Attempts);
                 await EndAsync(row, JobSql.RetryLater, new { Error = error, RunAt = UnixTime.Now(time) + (long)delay.TotalMilliseconds });
                 LogRetrying(ex, row.Id, row.Type, row.Attempts, delay.TotalSeconds);
             }
@@ -193,8 +193,6 @@ internal sealed partial class JobWorker(
         JobMetrics.Ended(row.Type, outcome, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("job.outcome", outcome);
     }
-
-    private TimeSpan Backoff(int attempt) => RetryBackoff.Delay(attempt, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
 
     private async Task HeartbeatAsync(long id, Action lost, CancellationToken cancellationToken)
     {

@@ -1,7 +1,13 @@
+using ScalableApi.Platform.Hosting;
+
 namespace ScalableApi.Platform.Jobs;
 
-/// <summary>Configuration section <c>Jobs</c>: the durable job queue of a service (see docs/adr/0003).</summary>
-public sealed class JobsOptions
+/// <summary>
+/// Configuration section <c>Jobs</c>: the durable job queue of a service (see docs/adr/0003). A try is a run of a job:
+/// past <see cref="RetryPolicyOptions.MaxAttempts"/> (default 5; retries from 2 s up to 5 min) it ends <c>failed</c>
+/// with its last error.
+/// </summary>
+public sealed class JobsOptions() : RetryPolicyOptions(maxAttempts: 5, retryBaseDelay: TimeSpan.FromSeconds(2), retryMaxDelay: TimeSpan.FromMinutes(5))
 {
     public const string SectionName = "Jobs";
 
@@ -20,17 +26,6 @@ public sealed class JobsOptions
     /// <summary>How often a running job's lease is renewed (well under <see cref="LeaseDuration"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:20:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Runs of a job (the first included) before it is dead-lettered: <c>failed</c> with its last error.</summary>
-    [Range(1, 100)]
-    public int MaxAttempts { get; set; } = 5;
-
-    /// <summary>Wait before the second run; each further retry doubles it (plus up to 50 % jitter), up to <see cref="RetryMaxDelay"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
-
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A draft (an upload cut off by a crash) older than this is deleted with its chunks.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]

@@ -142,7 +142,7 @@ internal sealed partial class EventConsumer(
                 return;
             }
 
-            var delay = Backoff((int)deliveries);
+            var delay = settings.Backoff((int)deliveries);
             var retry = store.CreateTransaction();
             _ = retry.ListRemoveAsync(processing, payload, 1);
             _ = retry.SortedSetAddAsync(Keys.Delayed, payload, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds());
@@ -151,8 +151,6 @@ internal sealed partial class EventConsumer(
             LogRetrying(ex, envelope.Type, envelope.Id, deliveries, delay.TotalSeconds);
         }
     }
-
-    private TimeSpan Backoff(int attempt) => RetryBackoff.Delay(attempt, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
 
     private async Task DeadAsync(IDatabase store, string processing, string payload, string? id)
     {

@@ -1,7 +1,13 @@
+using ScalableApi.Platform.Hosting;
+
 namespace ScalableApi.Platform.Messaging;
 
-/// <summary>Configuration section <c>Messaging</c>: the outbox relay and the event consumer (see docs/adr/0003).</summary>
-public sealed class MessagingOptions
+/// <summary>
+/// Configuration section <c>Messaging</c>: the outbox relay and the event consumer (see docs/adr/0003). A try is a
+/// delivery of one event, redeliveries after a consumer crash included: past <see cref="RetryPolicyOptions.MaxAttempts"/>
+/// (default 5; retries from 1 s up to 1 min) it goes to the dead-letter list.
+/// </summary>
+public sealed class MessagingOptions() : RetryPolicyOptions(maxAttempts: 5, retryBaseDelay: TimeSpan.FromSeconds(1), retryMaxDelay: TimeSpan.FromMinutes(1))
 {
     public const string SectionName = "Messaging";
 
@@ -22,17 +28,6 @@ public sealed class MessagingOptions
     /// <summary>How often an idle consumer looks at its queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>Deliveries of one event (redeliveries after a consumer crash included) before it goes to the dead-letter list.</summary>
-    [Range(1, 100)]
-    public int MaxAttempts { get; set; } = 5;
-
-    /// <summary>Wait before the second delivery after a failure; doubled each time (plus jitter), up to <see cref="RetryMaxDelay"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// A consumer renews a key with this lifetime; when it lapses (the replica died), any replica moves the events

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Security.Claims;
 using ScalableApi.Contracts;
 using ScalableApi.Platform.Messaging;
 using ScalableApi.Users.Auth;
@@ -151,7 +150,4 @@ internal static class UsersApi
 }
 
 /// <summary>What every user handler takes (bound with <c>[AsParameters]</c>).</summary>
-internal sealed record UserServices(UserStore Store, UserCache Cache, HttpContext Http)
-{
-    public ClaimsPrincipal User => Http.User;
-}
+internal sealed record UserServices(UserStore Store, UserCache Cache, HttpContext Http) : IRequestServices;

@@ -8,11 +8,6 @@ namespace ScalableApi.Users.Auth;
 /// <summary>Register, login and refresh: the only endpoints that deal with passwords and refresh tokens.</summary>
 internal static class AuthApi
 {
-    /// <summary>One title for every failed login, so the body does not tell an unknown e-mail from a wrong password.</summary>
-    public const string InvalidCredentials = "The e-mail or password is not correct.";
-
-    public const string InvalidRefreshToken = "The refresh token is not valid.";
-
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
@@ -29,6 +24,11 @@ internal static class AuthApi
             .WithName("Refresh").WithSummary("Spend a refresh token for a new pair; a reused one revokes its whole family.");
         return app;
     }
+
+    /// <summary>One title for every failed login, so the body does not tell an unknown e-mail from a wrong password.</summary>
+    public const string InvalidCredentials = "The e-mail or password is not correct.";
+
+    public const string InvalidRefreshToken = "The refresh token is not valid.";
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterRequest request, AdminEmails admins, [AsParameters] AuthServices services, CancellationToken cancellationToken)

@@ -55,8 +55,7 @@ internal sealed class CachedUsers(string redis, string cacheName, CachedUsers? s
             ["Auth:Revocation:KeyPrefix"] = cacheName + ":",
             ["Messaging:KeyPrefix"] = cacheName + ":",
         });
-        builder.AddPlatform("users", typeof(UsersExtensions).Assembly);
-        builder.AddUsers();
+        builder.AddPlatformService<UsersService>();
         await using var app = builder.Build();
         using var output = new StringWriter();
         using var error = new StringWriter();

@@ -22,8 +22,7 @@ public abstract class CreateAdminCommandTests(UsersFactory factory)
             ["Database:Provider"] = factory.Engine == DatabaseEngine.Postgres ? "postgres" : "sqlite",
             ["Platform:DataDirectory"] = Path.Combine(Path.GetTempPath(), "scalableapi-tests", Guid.NewGuid().ToString("N")),
         });
-        builder.AddPlatform("users", typeof(UsersExtensions).Assembly);
-        builder.AddUsers();
+        builder.AddPlatformService<UsersService>();
         await using var app = builder.Build();
 
         var email = UsersFactory.NewEmail();

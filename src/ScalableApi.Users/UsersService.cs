@@ -7,14 +7,13 @@ using ScalableApi.Users.Keys;
 
 namespace ScalableApi.Users;
 
-/// <summary>Everything the users service registers and maps beyond the platform.</summary>
-internal static class UsersExtensions
+/// <summary>The users service: accounts, sign-in and the keys that sign its tokens; <c>create-admin</c> as a command.</summary>
+internal sealed class UsersService : IPlatformService
 {
-    public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
+    public static string Name => "users";
+
+    public static void AddServices(WebApplicationBuilder builder)
     {
-        builder.AddDatabase(typeof(UsersExtensions).Assembly);
-        // No route here takes a key (register, login and refresh are anonymous): a keyed POST is 400, not silently run.
-        builder.AddIdempotency();
         // UserDeleted goes to the content service, which removes the user's posts and comments.
         builder.AddOutbox(new Dictionary<string, string[]> { [nameof(Contracts.Events.UserDeleted)] = ["content"] });
         builder.Services.AddValidatedOptions<UsersOptions>(builder.Configuration, UsersOptions.SectionName);
@@ -24,21 +23,20 @@ internal static class UsersExtensions
         builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
         builder.Services.AddSingleton<PasswordService>();
         builder.Services.AddSingleton<AdminEmails>();
-        builder.Services.AddSingleton<UserStore>();
-        builder.Services.AddSingleton<UserCache>();
+        builder.AddFeature<UserStore, UserCache>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<RefreshTokenSweeper>();
         builder.Services.AddHostedService<UsersStartup>();
         builder.Services.AddSingleton<UsersMaintenance>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsersMaintenance>());
-        return builder;
     }
 
-    public static WebApplication MapUsers(this WebApplication app)
-    {
-        app.MapKeysApi();
-        app.MapAuthApi();
-        app.MapUsersApi();
-        return app;
-    }
+    public static void MapEndpoints(WebApplication app) => app
+        .MapKeysApi()
+        .MapAuthApi()
+        .MapUsersApi();
+
+    /// <summary><c>create-admin</c> runs on the built app and exits; the server does not start.</summary>
+    public static Task<int>? RunCommandAsync(WebApplication app, string[] args) =>
+        CreateAdminCommand.IsInvocation(args) ? CreateAdminCommand.RunAsync(app, args) : null;
 }
