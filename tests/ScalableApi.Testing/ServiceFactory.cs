@@ -62,6 +62,13 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As the Development environment does: a singleton that captures a scoped service, or a registration that
+        // cannot be built, stops the host here rather than only on a developer's machine.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Database:Provider", Engine == DatabaseEngine.Postgres ? "postgres" : "sqlite");
         builder.UseSetting("Platform:DrainDelay", "00:00:00");

@@ -8,7 +8,10 @@ public static class ValidationExtensions
     /// <summary>The FluentValidation validators of <paramref name="serviceAssembly"/>, internal ones included.</summary>
     internal static WebApplicationBuilder AddPlatformValidation(this WebApplicationBuilder builder, Assembly serviceAssembly)
     {
-        builder.Services.AddValidatorsFromAssembly(serviceAssembly, includeInternalTypes: true);
+        // Singletons: a validator holds only its rules, built once instead of on every validated request, and
+        // singletons (the catalog's import job handler) may take one; scoped, they failed scope validation, so the
+        // catalog did not start in the Development environment.
+        builder.Services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }
 
