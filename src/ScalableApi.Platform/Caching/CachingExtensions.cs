@@ -25,6 +25,26 @@ public static class CachingExtensions
         var redis = builder.Configuration.GetRedisConnectionString();
 
         builder.Services.TryAddSingleton<CacheMetrics>();
+        var defaults = new FusionCacheEntryOptions
+        {
+            Duration = options.Duration,
+            JitterMaxDuration = options.JitterMaxDuration,
+            IsFailSafeEnabled = options.FailSafe,
+            FailSafeMaxDuration = options.FailSafeMaxDuration,
+            FailSafeThrottleDuration = options.FailSafeThrottleDuration,
+            FactorySoftTimeout = options.FactorySoftTimeout,
+            DistributedCacheSoftTimeout = options.DistributedCacheSoftTimeout,
+            DistributedCacheHardTimeout = options.DistributedCacheHardTimeout,
+            DistributedLockTimeout = options.DistributedLockTimeout,
+            // A write returns only once Redis has the new value and the backplane has told the other replicas,
+            // so a read that follows the write's response, on any replica, does not see the old value.
+            AllowBackgroundDistributedCacheOperations = false,
+            AllowBackgroundBackplaneOperations = false,
+            // A fill (a factory run after a miss) would tell every other replica to drop its memory copy of the
+            // key, which holds the same value: a hot key refilled on N replicas evicted N - 1 times. Only writes
+            // publish (ConsistentCaching.SetWrittenAsync, CollectionVersions.ChangedAsync).
+            SkipBackplaneNotifications = true,
+        };
         var cache = builder.Services.AddFusionCache()
             .WithOptions(o =>
             {
@@ -34,27 +54,9 @@ public static class CachingExtensions
                 o.BackplaneChannelPrefix = "scalableapi:cache:" + name;
                 o.DistributedCacheCircuitBreakerDuration = options.DistributedCacheCircuitBreakerDuration;
                 o.BackplaneCircuitBreakerDuration = options.BackplaneCircuitBreakerDuration;
+                o.DefaultEntryOptionsProvider = new CollectionVersionEntryOptions(defaults);
             })
-            .WithDefaultEntryOptions(new FusionCacheEntryOptions
-            {
-                Duration = options.Duration,
-                JitterMaxDuration = options.JitterMaxDuration,
-                IsFailSafeEnabled = options.FailSafe,
-                FailSafeMaxDuration = options.FailSafeMaxDuration,
-                FailSafeThrottleDuration = options.FailSafeThrottleDuration,
-                FactorySoftTimeout = options.FactorySoftTimeout,
-                DistributedCacheSoftTimeout = options.DistributedCacheSoftTimeout,
-                DistributedCacheHardTimeout = options.DistributedCacheHardTimeout,
-                DistributedLockTimeout = options.DistributedLockTimeout,
-                // A write returns only once Redis has the new value and the backplane has told the other replicas,
-                // so a read that follows the write's response, on any replica, does not see the old value.
-                AllowBackgroundDistributedCacheOperations = false,
-                AllowBackgroundBackplaneOperations = false,
-                // A fill (a factory run after a miss) would tell every other replica to drop its memory copy of the
-                // key, which holds the same value: a hot key refilled on N replicas evicted N - 1 times. Only writes
-                // publish (ConsistentCaching.SetWrittenAsync, CollectionVersions.ChangedAsync).
-                SkipBackplaneNotifications = true,
-            })
+            .WithDefaultEntryOptions(defaults)
             .WithPostSetup((services, fusion) => services.GetRequiredService<CacheMetrics>().Attach(fusion, name));
 
         if (!string.IsNullOrWhiteSpace(redis))

@@ -15,9 +15,15 @@ public sealed class CachingOptions
     /// </summary>
     public string? Name { get; set; }
 
-    /// <summary>How long an entry is fresh (time-based invalidation; writes evict earlier).</summary>
+    /// <summary>
+    /// How long an entry is fresh (time-based invalidation; writes evict earlier). Only a safety net: every write
+    /// replaces or retires what it changes on every replica before it answers, so expiry bounds only how long a
+    /// missed eviction (backplane down, and auto-recovery lost it) can show an old value. 5 minutes: with 60 s,
+    /// entries expired faster than the signed-in mix reads them again, and refills (Redis lock, query, Redis write)
+    /// were the largest cost per request (docs/adr/0009-cache-duration.md).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "must be from 1 ms to 1 day")]
-    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// A random extra up to this much per entry, so entries filled together do not expire together. Half of
@@ -26,7 +32,7 @@ public sealed class CachingOptions
     /// messages) per second per replica, then nothing for 45 s, and again on the next round.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be from 0 to 1 day")]
-    public TimeSpan JitterMaxDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan JitterMaxDuration { get; set; } = TimeSpan.FromSeconds(150);
 
     /// <summary>Serve an expired value when refreshing it fails (database down), for at most this long.</summary>
     public bool FailSafe { get; set; } = true;

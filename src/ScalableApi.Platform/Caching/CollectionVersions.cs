@@ -15,10 +15,14 @@ namespace ScalableApi.Platform.Caching;
 public sealed class CollectionVersions(HybridCache cache, IFusionCache fusion, IOptions<CachingOptions> options, TimeProvider time)
 {
     /// <summary>A version outlives the pages keyed by it; if one is ever lost, its pages are merely cold.</summary>
+    internal static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
+
+    internal const string KeySuffix = ":version";
+
     private static readonly HybridCacheEntryOptions Entry = new()
     {
-        Expiration = TimeSpan.FromDays(1),
-        LocalCacheExpiration = TimeSpan.FromDays(1),
+        Expiration = Lifetime,
+        LocalCacheExpiration = Lifetime,
     };
 
     /// <summary>The collection's version; a collection seen for the first time (or lost) counts as just written.</summary>
@@ -39,7 +43,9 @@ public sealed class CollectionVersions(HybridCache cache, IFusionCache fusion, I
             NewVersion(),
             static o =>
             {
-                o.Duration = Entry.Expiration!.Value;
+                // Fail-safe as long as the lifetime, as on reads (see CollectionVersionEntryOptions).
+                o.Duration = Lifetime;
+                o.FailSafeMaxDuration = Lifetime;
                 ConsistentCaching.PublishToOtherReplicas(o);
             },
             cancellationToken);
@@ -73,7 +79,7 @@ public sealed class CollectionVersions(HybridCache cache, IFusionCache fusion, I
     public bool FillFromPrimary(CollectionVersion version) =>
         time.GetUtcNow().ToUnixTimeMilliseconds() - version.ChangedAt < options.Value.FillFromPrimaryAfterWrite.TotalMilliseconds;
 
-    private static string Key(string collection) => collection + ":version";
+    private static string Key(string collection) => collection + KeySuffix;
 
     /// <summary>
     /// A random value rather than an increment: two replicas writing at once cannot both produce the same "next"
@@ -81,6 +87,31 @@ public sealed class CollectionVersions(HybridCache cache, IFusionCache fusion, I
     /// </summary>
     private CollectionVersion NewVersion() =>
         new(Random.Shared.NextInt64(1, long.MaxValue), time.GetUtcNow().ToUnixTimeMilliseconds());
+}
+
+/// <summary>
+/// The defaults a version key starts from on the <see cref="HybridCache"/> path (whose entry options cannot say
+/// anything about fail-safe): fail-safe as long as the version's lifetime. Shorter, FusionCache warns on every set of
+/// the entry, a fill, a write or the copy from Redis after the backplane evicted it (about a thousand lines a second
+/// under bench/run's signed-in mix, #14.5), and then uses the lifetime anyway, so nothing else changes. Every other
+/// key gets the cache's defaults.
+/// </summary>
+internal sealed class CollectionVersionEntryOptions(FusionCacheEntryOptions defaults) : FusionCacheEntryOptionsProvider
+{
+    public override FusionCacheEntryOptions? GetEntryOptions(FusionCacheEntryOptionsProviderContext ctx, string key, out bool canMutate)
+    {
+        // A copy per call, as FusionCache makes of the defaults for every HybridCache call anyway: the adapter sets
+        // the durations on it.
+        canMutate = true;
+        if (!key.EndsWith(CollectionVersions.KeySuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var options = defaults.Duplicate(CollectionVersions.Lifetime);
+        options.FailSafeMaxDuration = CollectionVersions.Lifetime;
+        return options;
+    }
 }
 
 /// <summary>A collection's current version and when it was set (unix milliseconds).</summary>

@@ -1,4 +1,7 @@
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using ScalableApi.Platform.Observability;
 
 namespace ScalableApi.Content.Tests.Caching;
 
@@ -9,6 +12,15 @@ namespace ScalableApi.Content.Tests.Caching;
 internal sealed class CachedContent(string redis, string cacheName, CachedContent? sharing) : CachedReplica<Program>(redis, cacheName, sharing)
 {
     public ContentApi Api => new(this);
+
+    /// <summary>The replica's JSON log lines (instead of stdout).</summary>
+    public CapturedLogStream Log { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton(new LogOutput(Log)));
+    }
 
     public static Task<Deployment<CachedContent>> StartAsync(TestRedis store, int count) =>
         CachedReplicas.StartAsync<CachedContent>(count, "content", (name, sharing) => new CachedContent(store.ConnectionString, name, sharing));
