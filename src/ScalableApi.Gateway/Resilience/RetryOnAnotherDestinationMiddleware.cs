@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -31,8 +32,14 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
             return;
         }
 
-        // Bodies are at most the platform's 1 MiB limit: buffer so the second attempt can send it again.
-        context.Request.EnableBuffering();
+        // Bodies are at most the platform's 1 MiB limit: buffer so the second attempt can send it again. A request
+        // that cannot have one (every anonymous GET) skips the buffering stream, allocated per request otherwise.
+        var buffered = CanHaveBody(context);
+        if (buffered)
+        {
+            context.Request.EnableBuffering();
+        }
+
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;
         if (candidates.Count > 1)
@@ -71,7 +78,11 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
         }
 
         metrics.Retry(proxy.Cluster.Config.ClusterId);
-        context.Request.Body.Position = 0;
+        if (buffered)
+        {
+            context.Request.Body.Position = 0;
+        }
+
         proxy.AvailableDestinations = others;
         await next(context);
     }
@@ -91,6 +102,9 @@ public sealed partial class RetryOnAnotherDestinationMiddleware(RequestDelegate 
 
         return ValueTask.CompletedTask;
     }
+
+    private static bool CanHaveBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false };
 
     private static bool IsOverloaded(HttpResponse response) =>
         response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.ContainsKey(OverloadProtection.MarkerHeader);

@@ -14,6 +14,7 @@ internal static class MetricsExtensions
     {
         // Other libraries' meters through prometheus-net's adapter; not per-request duplicates of our own.
         Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
+        Prometheus.Metrics.ConfigureEventCounterAdapter(o => o.EventSourceFilterPredicate = PrometheusExport.IncludesEventSource);
         var section = builder.Configuration.GetSection(MetricsOptions.SectionName);
         builder.Services.AddOptions<MetricsOptions>().Bind(section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>());
