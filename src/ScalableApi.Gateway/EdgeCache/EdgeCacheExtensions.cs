@@ -11,6 +11,24 @@ internal static class EdgeCacheExtensions
             .AddHostedService(static sp => sp.GetRequiredService<EdgeCachePurgeChannel>()));
 
     /// <summary>After compression and route timeouts (a hit is compressed like a proxied response), before YARP.</summary>
-    public static WebApplication UseEdgeCache(this WebApplication app) =>
-        app.UseMiddlewareWhen<EdgeCacheOptions, EdgeCacheMiddleware>(static options => options.Enabled);
+    public static WebApplication UseEdgeCache(this WebApplication app)
+    {
+        // The surrogate-key headers are between the services and the gateways: taken out of every response, the
+        // cache on or off, cached route or not. Registered outside the cache, so this start callback runs after the
+        // cache's own (they run last registered first) and the cache has read the keys when they go.
+        app.Use(static (context, next) =>
+        {
+            context.Response.OnStarting(StripSurrogateKeys, context.Response);
+            return next(context);
+        });
+        return app.UseMiddlewareWhen<EdgeCacheOptions, EdgeCacheMiddleware>(static options => options.Enabled);
+    }
+
+    private static readonly Func<object, Task> StripSurrogateKeys = static state =>
+    {
+        var headers = ((HttpResponse)state).Headers;
+        headers.Remove(EdgeCacheMiddleware.SurrogateKeyHeader);
+        headers.Remove(EdgeCacheMiddleware.SurrogateKeyPurgeHeader);
+        return Task.CompletedTask;
+    };
 }
