@@ -28,16 +28,7 @@ public abstract class ConsistencyTokenForwardingTests(RedisStoreKind storeKind) 
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        await _upstream.DisposeAsync();
-        _redis.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstream, _redis);
 
     [SkippableFact]
     public async Task A_signed_in_writers_token_rides_on_their_later_reads_through_every_gateway()

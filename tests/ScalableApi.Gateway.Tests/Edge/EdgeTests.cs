@@ -26,11 +26,7 @@ public sealed class EdgeTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _catalog.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _catalog);
 
     [Fact]
     public async Task Anonymous_write_is_401_at_the_edge_and_never_reaches_the_service()

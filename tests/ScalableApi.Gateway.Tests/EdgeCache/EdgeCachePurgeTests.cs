@@ -16,11 +16,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         _upstream = await CacheableUpstream.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        _redis.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_upstream, _redis);
 
     [Fact]
     public async Task A_write_through_one_gateway_purges_the_other()

@@ -12,11 +12,7 @@ public sealed class EdgeCacheTests : IAsyncLifetime
         _gateway = EdgeGateways.Create(_upstream.Server.Address);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _upstream);
 
     [Fact]
     public async Task Hundred_concurrent_cold_gets_of_one_product_reach_the_upstream_once()

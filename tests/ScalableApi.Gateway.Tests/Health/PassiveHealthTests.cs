@@ -34,11 +34,7 @@ public sealed class PassiveHealthTests : IAsyncLifetime
         }));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _live.DisposeAsync();
-        await _flaky.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_live, _flaky);
 
     [Theory]
     [InlineData(ConsecutiveTransportFailuresHealthPolicy.PolicyName)]

@@ -25,12 +25,7 @@ public sealed class LoginBodyTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _upstream, _redis);
 
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFE })]

@@ -28,20 +28,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstream, _redis);
 
     [SkippableFact]
     public async Task Anonymous_client_over_its_limit_gets_429_problem_with_rate_limit_headers()

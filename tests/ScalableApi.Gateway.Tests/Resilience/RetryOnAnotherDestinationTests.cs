@@ -13,11 +13,7 @@ public sealed class RetryOnAnotherDestinationTests : IAsyncLifetime
         _gateway = GatewayFactory.WithCatalog("RoundRobin", _live.Address, UpstreamServer.DeadAddress());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _live.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _live);
 
     [Fact]
     public async Task Gets_all_succeed_when_one_destination_refuses_connections()
@@ -105,11 +101,7 @@ public sealed class RetryOverloadedDestinationTests : IAsyncLifetime
         }));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _live.DisposeAsync();
-        await _overloaded.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_live, _overloaded);
 
     [Fact]
     public async Task Gets_are_retried_on_another_replica_and_post_without_key_is_not()

@@ -25,20 +25,7 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        foreach (var upstream in _upstreams)
-        {
-            await upstream.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstreams, _redis);
 
     [Fact]
     public async Task Without_trusted_proxies_a_spoofed_address_gets_no_fresh_rate_limit_bucket()

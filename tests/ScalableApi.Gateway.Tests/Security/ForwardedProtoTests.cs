@@ -19,15 +19,7 @@ public sealed class ForwardedProtoTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _redis);
 
     [Fact]
     public async Task From_a_listed_proxy_forwarded_https_is_answered_with_hsts()
