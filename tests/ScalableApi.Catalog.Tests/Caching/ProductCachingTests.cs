@@ -224,7 +224,7 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
         using var readA = a.CreateClient();
         using var readB = b.CreateClient();
         var sent = $"cache_backplane_messages_total{{cache=\"{a.CacheName}\",direction=\"sent\"}}";
-        async Task<double> SentAsync(HttpClient replica) => PrometheusText.Value(await replica.GetStringAsync("/metrics"), sent);
+        Task<double> SentAsync(HttpClient replica) => MetricsPage.ValueAsync(replica, sent);
         var (sentByA, sentByB) = (await SentAsync(readA), await SentAsync(readB));
 
         // Cold reads on both replicas fill items and pages from the database: every other replica's memory copy (if it
@@ -266,9 +266,9 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
         Assert.Equal(etag, response.Headers.ETag?.ToString());
         Assert.Equal(0, catalog.Statements - before);
 
-        var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains($"cache_requests_total{{cache=\"{catalog.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
-        Assert.Contains("cache_backplane_messages_total{", metrics, StringComparison.Ordinal);
+        (await MetricsPage.ScrapeAsync(client)).AssertContains(
+            $"cache_requests_total{{cache=\"{catalog.CacheName}\",level=\"memory\",result=\"hit\"}}",
+            "cache_backplane_messages_total{");
     }
 
     [SkippableFact]
@@ -285,7 +285,7 @@ public abstract class ProductCachingTests(RedisStoreKind storeKind)
         string Series(string level, string result) =>
             $"cache_requests_total{{cache=\"{a.CacheName}\",level=\"{level}\",result=\"{result}\"}}";
         string Backplane(string direction) => $"cache_backplane_messages_total{{cache=\"{a.CacheName}\",direction=\"{direction}\"}}";
-        async Task<double> ValueAsync(string series, HttpClient? replica = null) => PrometheusText.Value(await (replica ?? readA).GetStringAsync("/metrics"), series);
+        Task<double> ValueAsync(string series, HttpClient? replica = null) => MetricsPage.ValueAsync(replica ?? readA, series);
 
         // Cold: a miss at every level (and the database fills it).
         Assert.Equal(HttpStatusCode.OK, (await readA.GetAsync($"/api/products/{id}")).StatusCode);

@@ -23,7 +23,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
 
         // /metrics answers loopback clients only (Platform:Metrics:AllowedNetworks).
         using var scraper = RateLimitTests.Client(gateway, ip: "127.0.0.1");
-        var errorsBefore = StoreErrors(await scraper.GetStringAsync("/metrics"));
+        var errorsBefore = await StoreErrorsAsync(scraper);
         redis.Stop();
 
         // A client the gateway holds no lease for must ask the store (one that does may use what its lease counted).
@@ -34,7 +34,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.True(StoreErrors(await scraper.GetStringAsync("/metrics")) >= errorsBefore + 5);
+        Assert.True(await StoreErrorsAsync(scraper) >= errorsBefore + 5);
     }
 
     [SkippableFact]
@@ -85,12 +85,8 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
         return new GatewayFactory(settings);
     }
 
-    private static double StoreErrors(string metrics)
-    {
-        const string name = "gateway_ratelimit_store_errors_total ";
-        var line = metrics.Split('\n').Single(l => l.StartsWith(name, StringComparison.Ordinal));
-        return double.Parse(line[name.Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<double> StoreErrorsAsync(HttpClient scraper) =>
+        MetricsPage.ValueAsync(scraper, "gateway_ratelimit_store_errors_total");
 }
 
 public sealed class GarnetRateLimitStoreDownTests() : RateLimitStoreDownTests(RedisStoreKind.Garnet);

@@ -230,7 +230,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
     internal static async Task<double> RejectionsAsync(GatewayFactory gateway, string policy)
     {
         using var client = Client(gateway, ip: "127.0.0.1");
-        return PrometheusText.Value(await client.GetStringAsync("/metrics"), $"gateway_ratelimit_rejections_total{{policy=\"{policy}\"}}");
+        return await MetricsPage.ValueAsync(client, $"gateway_ratelimit_rejections_total{{policy=\"{policy}\"}}");
     }
 
     private GatewayFactory NewGateway(Dictionary<string, string?>? extra = null, string? redis = null)
