@@ -70,11 +70,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
             ["Gateway:RateLimits:AnonymousPerIp"] = "100",
-            // A loaded CI machine can stall the store longer than the production default; a timeout would fail open.
-            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
             ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _upstream.Address,
         };
         if (failOpen is { } value)
@@ -82,7 +78,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
             settings["Gateway:RateLimits:FailOpen"] = value ? "true" : "false";
         }
 
-        return new GatewayFactory(settings);
+        return GatewayFactory.OnStore(redis.ConnectionString, settings);
     }
 
     private static Task<double> StoreErrorsAsync(HttpClient scraper) =>

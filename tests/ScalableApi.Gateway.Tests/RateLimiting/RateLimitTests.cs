@@ -235,24 +235,17 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
 
     private GatewayFactory NewGateway(Dictionary<string, string?>? extra = null, string? redis = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = redis ?? _redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
-            ["Gateway:RateLimits:KeyPrefix"] = _prefix,
-            // A loaded CI machine can stall the store longer than the production default; a timeout would fail open.
-            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
-            ["Gateway:RateLimits:AnonymousPerIp"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gateway:RateLimits:SignedInPerUser"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _upstream.Address,
-            ["ReverseProxy:Clusters:users:Destinations:d0:Address"] = _upstream.Address,
-        };
-        foreach (var (key, value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
-        var gateway = new GatewayFactory(settings);
+        var limit = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gateway = GatewayFactory.OnStore(
+            redis ?? _redis.ConnectionString,
+            [
+                new("Gateway:RateLimits:AnonymousPerIp", limit),
+                new("Gateway:RateLimits:SignedInPerUser", limit),
+                new("ReverseProxy:Clusters:catalog:Destinations:d0:Address", _upstream.Address),
+                new("ReverseProxy:Clusters:users:Destinations:d0:Address", _upstream.Address),
+                .. extra ?? [],
+            ],
+            keyPrefix: _prefix);
         _gateways.Add(gateway);
         return gateway;
     }
