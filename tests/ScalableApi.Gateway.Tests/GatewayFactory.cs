@@ -59,6 +59,14 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
         return new GatewayFactory(all, services);
     }
 
+    /// <summary>A client of the gateway sending <c>Authorization: Bearer</c> <paramref name="token"/>.</summary>
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
