@@ -24,4 +24,15 @@ public static class CiRequirement
 
         Skip.If(true, $"{missing}: {runs} tests skipped (they run in .ci/run).");
     }
+
+    /// <summary>
+    /// For a suite's base-constructor argument: skips the test (fails it under <c>CI=true</c>) unless PostgreSQL and a
+    /// redis-server are configured, and hands <paramref name="fixture"/> on.
+    /// </summary>
+    public static T PostgresAndRedisServer<T>(T fixture)
+    {
+        TestDatabase.SkipUnlessPostgres();
+        TestRedis.SkipUnless(RedisStoreKind.RedisServer);
+        return fixture;
+    }
 }

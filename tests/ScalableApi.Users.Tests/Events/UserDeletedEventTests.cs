@@ -91,7 +91,8 @@ public abstract class UserDeletedEventTests(EventedUsers factory)
         using var _ = await client.DeleteAsync(new Uri($"/api/users/{user.Id}", UriKind.Relative));
         await Eventually.HoldsAsync(async () => await FindAsync(user.Id) is not null, "relayed");
 
-        var metrics = await factory.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        using var scraper = factory.CreateClient();
+        var metrics = (await MetricsPage.ScrapeAsync(scraper)).Text;
 
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("outbox_pending ", StringComparison.Ordinal));
     }
@@ -119,12 +120,5 @@ public abstract class UserDeletedEventTests(EventedUsers factory)
 
 public sealed class SqliteGarnetUserDeletedEventTests(SqliteGarnetUsers factory) : UserDeletedEventTests(factory), IClassFixture<SqliteGarnetUsers>;
 
-public sealed class PostgresRedisServerUserDeletedEventTests : UserDeletedEventTests, IClassFixture<PostgresRedisServerUsers>
-{
-    public PostgresRedisServerUserDeletedEventTests(PostgresRedisServerUsers factory)
-        : base(factory)
-    {
-        TestDatabase.SkipUnlessPostgres();
-        TestRedis.SkipUnless(RedisStoreKind.RedisServer);
-    }
-}
+public sealed class PostgresRedisServerUserDeletedEventTests(PostgresRedisServerUsers factory)
+    : UserDeletedEventTests(CiRequirement.PostgresAndRedisServer(factory)), IClassFixture<PostgresRedisServerUsers>;
