@@ -7,12 +7,12 @@ namespace ScalableApi.Catalog.Tests.Caching;
 /// a lagging read replica nor a racing put brings an older row back. On real replicas and a real Redis-protocol store
 /// (embedded Garnet and redis-server); the cache does not depend on the engine, so SQLite shows it.
 /// </summary>
-public abstract class ProductCacheCoherenceTests(RedisStoreKind storeKind)
+public abstract class ProductCacheCoherenceTests(RedisStoreKind storeKind) : CachedCatalogSuite(storeKind)
 {
     [SkippableFact]
     public async Task A_write_on_one_replica_is_seen_by_every_read_on_every_replica()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2);
+        await using var replicas = await ReplicasAsync(2);
         var (a, b) = (replicas[0], replicas[1]);
         var (created, _) = await a.CreateAsync("Old name");
         using var readA = a.CreateClient();
@@ -54,7 +54,7 @@ public abstract class ProductCacheCoherenceTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task A_new_product_appears_in_the_next_list_page_on_every_replica()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2);
+        await using var replicas = await ReplicasAsync(2);
         var (a, b) = (replicas[0], replicas[1]);
         await a.CreateAsync("First");
         using var readA = a.CreateClient();
@@ -76,7 +76,7 @@ public abstract class ProductCacheCoherenceTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task A_delete_or_replace_is_not_undone_by_a_read_replica_that_lags_behind()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2);
+        await using var replicas = await ReplicasAsync(2);
         var (a, b) = (replicas[0], replicas[1]);
         var (doomed, _) = await a.CreateAsync("Doomed");
         var (renamed, _) = await a.CreateAsync("Old name");
@@ -117,7 +117,7 @@ public abstract class ProductCacheCoherenceTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task Two_puts_racing_leave_the_later_committed_row_cached_on_both_replicas()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2);
+        await using var replicas = await ReplicasAsync(2);
         var (a, b) = (replicas[0], replicas[1]);
         var (created, _) = await a.CreateAsync("First");
         using var adminA = a.CreateClient(a.Tokens.Admin());

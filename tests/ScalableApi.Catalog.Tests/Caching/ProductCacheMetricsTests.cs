@@ -4,12 +4,12 @@ namespace ScalableApi.Catalog.Tests.Caching;
 /// What the cache counts on each replica's /metrics: hits and misses by level, and backplane messages, which writes
 /// send and cache fills do not. On real replicas and a real Redis-protocol store (embedded Garnet and redis-server).
 /// </summary>
-public abstract class ProductCacheMetricsTests(RedisStoreKind storeKind)
+public abstract class ProductCacheMetricsTests(RedisStoreKind storeKind) : CachedCatalogSuite(storeKind)
 {
     [SkippableFact]
     public async Task Cache_fills_send_no_backplane_message_and_writes_do()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2);
+        await using var replicas = await ReplicasAsync(2);
         var (a, b) = (replicas[0], replicas[1]);
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
@@ -46,7 +46,7 @@ public abstract class ProductCacheMetricsTests(RedisStoreKind storeKind)
     {
         // A loaded machine can take longer than the production soft timeout (250 ms) to answer; the read would then
         // skip Redis (as designed) and the test would see no distributed hit or miss.
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2, new Dictionary<string, string?> { ["Caching:DistributedCacheSoftTimeout"] = "00:00:05" });
+        await using var replicas = await ReplicasAsync(2, new Dictionary<string, string?> { ["Caching:DistributedCacheSoftTimeout"] = "00:00:05" });
         var (a, b) = (replicas[0], replicas[1]);
         var id = await a.InsertBehindTheCacheAsync("Metered");
         using var readA = a.CreateClient();

@@ -6,12 +6,12 @@ namespace ScalableApi.Catalog.Tests.Caching;
 /// Availability when the Redis-protocol store (embedded Garnet or redis-server) goes away: reads and writes keep
 /// working from the database.
 /// </summary>
-public abstract class ProductCacheOutageTests(RedisStoreKind storeKind)
+public abstract class ProductCacheOutageTests(RedisStoreKind storeKind) : CachedCatalogSuite(storeKind)
 {
     [SkippableFact]
     public async Task Reads_and_writes_keep_working_when_the_store_goes_down()
     {
-        using var store = TestRedis.StartStoppable(storeKind);
+        using var store = TestRedis.StartStoppable(StoreKind);
         await using var replicas = await CachedCatalog.StartAsync(store, 1);
         var catalog = replicas[0];
         var (created, _) = await catalog.CreateAsync("Survivor");

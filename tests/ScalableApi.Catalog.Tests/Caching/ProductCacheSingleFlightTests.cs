@@ -5,12 +5,12 @@ namespace ScalableApi.Catalog.Tests.Caching;
 /// query. On real replicas and a real Redis-protocol store (embedded Garnet and redis-server); the cache does not
 /// depend on the engine, so SQLite shows it.
 /// </summary>
-public abstract class ProductCacheSingleFlightTests(RedisStoreKind storeKind)
+public abstract class ProductCacheSingleFlightTests(RedisStoreKind storeKind) : CachedCatalogSuite(storeKind)
 {
     [SkippableFact]
     public async Task Concurrent_gets_of_a_cold_product_make_one_database_query()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 1);
+        await using var replicas = await ReplicasAsync(1);
         var catalog = replicas[0];
         var id = await catalog.InsertBehindTheCacheAsync("Cold lamp");
         using var client = catalog.CreateClient();
@@ -25,7 +25,7 @@ public abstract class ProductCacheSingleFlightTests(RedisStoreKind storeKind)
     [SkippableFact]
     public async Task Concurrent_gets_of_a_cold_product_spread_over_two_replicas_make_one_database_query()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 2);
+        await using var replicas = await ReplicasAsync(2);
         var id = await replicas[0].InsertBehindTheCacheAsync("Cold chair");
         var clients = replicas.Select(r => r.CreateClient()).ToArray();
 

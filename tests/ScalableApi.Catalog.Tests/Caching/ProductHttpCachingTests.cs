@@ -4,12 +4,12 @@ namespace ScalableApi.Catalog.Tests.Caching;
 /// HTTP caching of products on a cached replica: a conditional GET answered from the cache, and Cache-Control by who is
 /// asking (public for anonymous reads, private for signed-in ones).
 /// </summary>
-public abstract class ProductHttpCachingTests(RedisStoreKind storeKind)
+public abstract class ProductHttpCachingTests(RedisStoreKind storeKind) : CachedCatalogSuite(storeKind)
 {
     [SkippableFact]
     public async Task A_cached_product_answers_if_none_match_with_304_without_the_database()
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 1);
+        await using var replicas = await ReplicasAsync(1);
         var catalog = replicas[0];
         var (created, etag) = await catalog.CreateAsync("Tagged");
         using var client = catalog.CreateClient();
@@ -37,7 +37,7 @@ public abstract class ProductHttpCachingTests(RedisStoreKind storeKind)
     [InlineData(true, "no-store, private")] // as HttpClient formats "private, no-store"
     public async Task Anonymous_reads_are_public_and_signed_in_reads_private(bool signedIn, string cacheControl)
     {
-        await using var replicas = await CachedCatalog.StartAsync(storeKind, 1);
+        await using var replicas = await ReplicasAsync(1);
         var catalog = replicas[0];
         var (created, _) = await catalog.CreateAsync("Headers");
         using var client = catalog.CreateClient(signedIn ? catalog.Tokens.Create(7, "user") : null);
