@@ -1,24 +1,18 @@
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ScalableApi.Gateway.Tests;
 
 /// <summary>A real Kestrel server on a loopback port that answers with its own name: a stand-in replica.</summary>
 internal sealed class UpstreamServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private int _requests;
 
-    private UpstreamServer(WebApplication app, string name)
-    {
-        _app = app;
-        Name = name;
-    }
+    private UpstreamServer(string name) => Name = name;
 
     public string Name { get; }
 
-    public string Address => _app.Urls.First();
+    public string Address => _server.Address;
 
     /// <summary>API requests received (health probes excluded).</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -31,30 +25,28 @@ internal sealed class UpstreamServer : IAsyncDisposable
 
     public static async Task<UpstreamServer> StartAsync(string name, Action<WebApplication>? map = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new UpstreamServer(app, name);
-        app.Use(async (context, next) =>
+        var server = new UpstreamServer(name);
+        server._server = await LoopbackServer.StartAsync(app =>
         {
-            if (context.Request.Path.StartsWithSegments("/health"))
+            app.Use(async (context, next) =>
             {
-                await next(context); // the gateway's active health probes are not traffic
-                return;
-            }
+                if (context.Request.Path.StartsWithSegments("/health"))
+                {
+                    await next(context); // the gateway's active health probes are not traffic
+                    return;
+                }
 
-            Interlocked.Increment(ref server._requests);
-            server.LastRequestId = context.Request.Headers["X-Request-Id"].ToString();
-            server.LastTraceParent = context.Request.Headers["traceparent"].ToString();
-            await next(context);
+                Interlocked.Increment(ref server._requests);
+                server.LastRequestId = context.Request.Headers["X-Request-Id"].ToString();
+                server.LastTraceParent = context.Request.Headers["traceparent"].ToString();
+                await next(context);
+            });
+            app.MapGet("/api/products/{id}", (string id) => Results.Text($"{name}:{id}"));
+            app.MapPut("/api/products/{id}", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
+            app.MapPost("/api/products", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
+            app.MapGet("/health/ready", () => Results.Ok());
+            map?.Invoke(app);
         });
-        app.MapGet("/api/products/{id}", (string id) => Results.Text($"{name}:{id}"));
-        app.MapPut("/api/products/{id}", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
-        app.MapPost("/api/products", async (HttpRequest request) => Results.Text($"{name}:{await new StreamReader(request.Body).ReadToEndAsync()}"));
-        app.MapGet("/health/ready", () => Results.Ok());
-        map?.Invoke(app);
-        await app.StartAsync();
         return server;
     }
 
@@ -68,9 +60,5 @@ internal sealed class UpstreamServer : IAsyncDisposable
         return $"http://127.0.0.1:{port}/";
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -48,18 +48,7 @@ public sealed class PostgresStandbyThroughTheGatewayTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_topology is not null)
-        {
-            await _topology.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_topology, _database);
 
     [SkippableFact]
     public async Task With_replay_paused_a_signed_in_writer_reads_their_write_100_times_through_the_gateway()

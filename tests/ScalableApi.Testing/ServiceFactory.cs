@@ -16,6 +16,7 @@ namespace ScalableApi.Testing;
 public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFactory<TProgram>, IAsyncLifetime
     where TProgram : class
 {
+    private readonly List<object> _owned = [];
     private TestDatabase? _database;
 
     public DatabaseEngine Engine { get; } = engine;
@@ -45,6 +46,17 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
 
         _database = await TestDatabase.CreateAsync(Engine);
         _ = Server; // Start the host now: migrations run once, before the first test.
+    }
+
+    /// <summary>
+    /// A server, store or proxy the fixture started for its service (<see cref="IAsyncDisposable"/> or
+    /// <see cref="IDisposable"/>): disposed once the service has stopped.
+    /// </summary>
+    protected T Own<T>(T resource)
+        where T : notnull
+    {
+        _owned.Add(resource);
+        return resource;
     }
 
     /// <summary>An HTTP client; with <paramref name="token"/>, it sends <c>Authorization: Bearer</c>.</summary>
@@ -94,6 +106,7 @@ public class ServiceFactory<TProgram>(DatabaseEngine engine) : WebApplicationFac
     {
         // Virtual: a fixture's override (its own standby, a switch) runs too, and ends with the factory's own.
         await DisposeAsync();
+        await Disposal.AllAsync(_owned);
         Tokens.Dispose();
         if (_database is not null)
         {

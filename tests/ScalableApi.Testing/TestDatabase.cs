@@ -36,20 +36,8 @@ public sealed class TestDatabase : IAsyncDisposable
     /// Outside CI, PostgreSQL tests skip when no server is configured; in CI (<c>CI=true</c>) a missing server
     /// is a failure, so a green run always includes the PostgreSQL runs.
     /// </summary>
-    public static void SkipUnlessPostgres()
-    {
-        if (PostgresAvailable)
-        {
-            return;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true but {PostgresEnvironmentVariable} is not set: the PostgreSQL runs must happen in CI.");
-        }
-
-        Skip.If(true, $"{PostgresEnvironmentVariable} is not set: PostgreSQL tests skipped (they run in .ci/run).");
-    }
+    public static void SkipUnlessPostgres() =>
+        CiRequirement.SkipUnlessPresent(PostgresAvailable ? null : $"{PostgresEnvironmentVariable} is not set", "PostgreSQL");
 
     public static Task<TestDatabase> CreateAsync(DatabaseEngine engine) =>
         engine == DatabaseEngine.Postgres ? CreatePostgresAsync() : Task.FromResult(CreateSqlite());

@@ -127,17 +127,7 @@ public sealed class TestRedis : IDisposable
             missing = $"{RedisServerBinary} is not on PATH";
         }
 
-        if (missing is null)
-        {
-            return;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true but {missing}: the redis-server runs must happen in CI.");
-        }
-
-        Skip.If(true, $"{missing}: redis-server tests skipped (they run in .ci/run).");
+        CiRequirement.SkipUnlessPresent(missing, "redis-server");
     }
 
     /// <summary>Takes the store away as a crash would (its data is lost); the port stays reserved for <see cref="Restart"/>.</summary>

@@ -25,20 +25,10 @@ public static class TestStandby
         && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ReplicatedEnvironmentVariable));
 
     /// <summary>Like <see cref="TestDatabase.SkipUnlessPostgres"/>: skipped outside CI without a standby, a failure in CI.</summary>
-    public static void SkipUnlessStandby()
-    {
-        if (Available)
-        {
-            return;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true but {StandbyEnvironmentVariable} / {ReplicatedEnvironmentVariable} are not set: the standby runs must happen in CI.");
-        }
-
-        Skip.If(true, $"{StandbyEnvironmentVariable} is not set: PostgreSQL standby tests skipped (they run in .ci/run).");
-    }
+    public static void SkipUnlessStandby() =>
+        CiRequirement.SkipUnlessPresent(
+            Available ? null : $"{StandbyEnvironmentVariable} / {ReplicatedEnvironmentVariable} are not set",
+            "PostgreSQL standby");
 
     /// <summary>The standby alone, on <paramref name="database"/>.</summary>
     public static string Standby(string database) => WithDatabase(StandbyEnvironmentVariable, database);

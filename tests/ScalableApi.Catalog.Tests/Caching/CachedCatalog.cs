@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace ScalableApi.Catalog.Tests.Caching;
 
 /// <summary>
@@ -16,4 +18,13 @@ internal sealed class CachedCatalog(string redis, string cacheName, CachedCatalo
     /// <summary>The same on a store of <paramref name="storeKind"/> of the deployment's own, stopped with it.</summary>
     public static Task<Deployment<CachedCatalog>> StartAsync(RedisStoreKind storeKind, int count, IReadOnlyDictionary<string, string?>? settings = null) =>
         CachedReplicas.StartOnOwnStoreAsync<CachedCatalog>(storeKind, count, "catalog", (store, name, sharing) => new CachedCatalog(store.ConnectionString, name, sharing, settings));
+
+    /// <summary>A product written straight to the database, so no cache has seen it.</summary>
+    public async Task<long> InsertBehindTheCacheAsync(string name)
+    {
+        await using var connection = await this.OpenDatabaseAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO products (name, description, price_cents, stock, created_at, updated_at) VALUES (@Name, '', 100, 1, 0, 0) RETURNING id",
+            new { Name = name });
+    }
 }

@@ -94,7 +94,7 @@ public abstract class JobQueueTests(ImportFixture factory)
         using var client = factory.CreateClient();
         await admin.UntilAsync((await factory.Queue.EnqueueAsync(FailTwiceHandler.JobType)).Id, JobStatus.Completed);
 
-        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var metrics = (await MetricsPage.ScrapeAsync(client)).Text;
 
         foreach (var name in new[] { "jobs_queued", "jobs_running", "jobs_dead", "job_attempts_total" })
         {

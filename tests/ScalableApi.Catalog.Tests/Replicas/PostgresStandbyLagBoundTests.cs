@@ -31,12 +31,12 @@ public sealed class PostgresStandbyLagBoundTests(OwnStandbyFixture factory) : St
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             }
 
-            var before = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), LaggingReads);
+            var before = await MetricsPage.ValueAsync(anonymous, LaggingReads);
             await Eventually.HoldsAsync(
                 async () => await NameOnFreshPageAsync(anonymous, marker, ++limit) == $"{marker} new",
                 "once the paused standby lags past the bound, anonymous reads are the primary's");
             Assert.False(await StandbyFixture.OnStandbyAsync(database));
-            var after = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), LaggingReads);
+            var after = await MetricsPage.ValueAsync(anonymous, LaggingReads);
             Assert.True(after > before, $"standby_lagging {before} -> {after}");
         }
         finally

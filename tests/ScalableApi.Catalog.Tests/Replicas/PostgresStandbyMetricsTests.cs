@@ -31,7 +31,7 @@ public sealed class PostgresStandbyMetricsTests(StandbyFixture replicated, Stand
         }
 
         await Factory.StandbyServesReadsAsync();
-        var before = await anonymous.GetStringAsync("/metrics");
+        var before = await MetricsPage.ScrapeAsync(anonymous);
 
         for (var limit = 1; limit <= 5; limit++)
         {
@@ -41,11 +41,11 @@ public sealed class PostgresStandbyMetricsTests(StandbyFixture replicated, Stand
         // Its token replayed (the standby caught up above), the writer's own read is the standby's too.
         await admin.GetWithTokenAsync<Page<Product>>($"/api/products?q={marker}&limit=6", token);
 
-        var after = await anonymous.GetStringAsync("/metrics");
-        Assert.True(PrometheusText.Value(after, StandbyReads) >= PrometheusText.Value(before, StandbyReads) + 6, after);
-        Assert.Equal(PrometheusText.Value(before, TokenAheadReads), PrometheusText.Value(after, TokenAheadReads));
-        Assert.Equal(PrometheusText.Value(before, FallbackReads), PrometheusText.Value(after, FallbackReads));
-        Assert.Contains("db_standby_replay_lag_seconds{standby=\"", after, StringComparison.Ordinal);
+        var after = await MetricsPage.ScrapeAsync(anonymous);
+        Assert.True(after.Value(StandbyReads) >= before.Value(StandbyReads) + 6, after.Text);
+        Assert.Equal(before.Value(TokenAheadReads), after.Value(TokenAheadReads));
+        Assert.Equal(before.Value(FallbackReads), after.Value(FallbackReads));
+        after.AssertContains("db_standby_replay_lag_seconds{standby=\"");
     }
 
     [SkippableFact]
@@ -54,15 +54,15 @@ public sealed class PostgresStandbyMetricsTests(StandbyFixture replicated, Stand
         var marker = CatalogClient.UniqueMarker();
         await _standbyDown.CreateAsync(name: marker);
         using var anonymous = _standbyDown.CreateClient();
-        var before = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), FallbackReads);
+        var before = await MetricsPage.ValueAsync(anonymous, FallbackReads);
 
         for (var limit = 1; limit <= 3; limit++)
         {
             await anonymous.PageAsync($"/api/products?q={marker}&limit={limit}");
         }
 
-        var after = await anonymous.GetStringAsync("/metrics");
-        Assert.True(PrometheusText.Value(after, FallbackReads) >= before + 3, after);
-        Assert.Equal(0, PrometheusText.Value(after, StandbyReads));
+        var after = await MetricsPage.ScrapeAsync(anonymous);
+        Assert.True(after.Value(FallbackReads) >= before + 3, after.Text);
+        Assert.Equal(0, after.Value(StandbyReads));
     }
 }

@@ -21,7 +21,7 @@ public sealed class PostgresStandbyReadYourWritesTests(StandbyFixture factory) :
         await Factory.StandbyServesReadsAsync();
         using var writer = Factory.CreateClient(Factory.Tokens.Admin());
         using var anonymous = Factory.CreateClient();
-        var before = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), TokenAheadReads);
+        var before = await MetricsPage.ValueAsync(anonymous, TokenAheadReads);
 
         await TestStandby.ExecuteOnStandbyAsync("SELECT pg_wal_replay_pause()");
         try
@@ -49,7 +49,7 @@ public sealed class PostgresStandbyReadYourWritesTests(StandbyFixture factory) :
                 Assert.Equal($"{marker} old", Assert.Single(page.Items).Name);
             }
 
-            var after = PrometheusText.Value(await anonymous.GetStringAsync("/metrics"), TokenAheadReads);
+            var after = await MetricsPage.ValueAsync(anonymous, TokenAheadReads);
             Assert.True(after >= before + 100, $"token_ahead {before} -> {after}");
         }
         finally

@@ -7,20 +7,9 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// </summary>
 public class StandbyFixture : ServiceFactory<Program>
 {
-    private readonly List<IAsyncDisposable> _owned = [];
-
     public StandbyFixture()
         : base(DatabaseEngine.Postgres)
     {
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var owned in _owned)
-        {
-            await owned.DisposeAsync();
-        }
     }
 
     public string DatabaseName => TestStandby.DatabaseName(Database);
@@ -51,14 +40,6 @@ public class StandbyFixture : ServiceFactory<Program>
                 return (bool)(await command.ExecuteScalarAsync())!;
             },
             CancellationToken.None);
-
-    /// <summary>A server or proxy this fixture started for its service: disposed once the service has stopped.</summary>
-    protected T Own<T>(T resource)
-        where T : IAsyncDisposable
-    {
-        _owned.Add(resource);
-        return resource;
-    }
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
     [

@@ -204,9 +204,9 @@ public abstract class ContentCachingTests(RedisStoreKind storeKind)
         var mine = await self.GetFromJsonAsync<Page<Comment>>($"/api/users/{author}/comments");
         Assert.Equal([comment.Id], mine!.Items.Select(c => c.Id));
 
-        var metrics = await anonymous.GetStringAsync("/metrics");
-        Assert.Contains($"cache_requests_total{{cache=\"{content.CacheName}\",level=\"memory\",result=\"hit\"}}", metrics, StringComparison.Ordinal);
-        Assert.Contains($"cache_requests_total{{cache=\"{content.CacheName}\",level=\"overall\",result=\"miss\"}}", metrics, StringComparison.Ordinal);
+        (await MetricsPage.ScrapeAsync(anonymous)).AssertContains(
+            $"cache_requests_total{{cache=\"{content.CacheName}\",level=\"memory\",result=\"hit\"}}",
+            $"cache_requests_total{{cache=\"{content.CacheName}\",level=\"overall\",result=\"miss\"}}");
     }
 
     /// <summary>What an anonymous reader sees of one post and two users, by ids (and the post's comment count).</summary>

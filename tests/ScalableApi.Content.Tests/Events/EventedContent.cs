@@ -1,6 +1,5 @@
 using ScalableApi.Contracts.Events;
 using ScalableApi.Platform.Messaging;
-using StackExchange.Redis;
 
 namespace ScalableApi.Content.Tests.Events;
 
@@ -10,23 +9,19 @@ namespace ScalableApi.Content.Tests.Events;
 /// </summary>
 public class EventedContent(DatabaseEngine engine, RedisStoreKind storeKind) : ServiceFactory<Program>(engine)
 {
-    private TestRedis? _store;
-    private ConnectionMultiplexer? _client;
+    private PrefixedStore? _events;
 
-    public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+    private PrefixedStore Events => _events ??= Own(new PrefixedStore(storeKind));
+
+    public string Prefix => Events.Prefix;
 
     public string QueueKey => Prefix + "events:content";
 
-    public TestRedis Store => _store ??= TestRedis.Start(storeKind);
-
-    public StackExchange.Redis.IDatabase Redis => (_client ??= ConnectionMultiplexer.Connect(Store.ConnectionString)).GetDatabase();
+    public StackExchange.Redis.IDatabase Redis => Events.Redis;
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
     [
-        new("ConnectionStrings:redis", Store.ConnectionString),
-        new("Caching:Name", "content-" + Prefix),
-        new("Messaging:KeyPrefix", Prefix),
-        new("Auth:Revocation:KeyPrefix", Prefix),
+        .. Events.Settings("content"),
         new("Messaging:PollInterval", "00:00:00.020"),
         new("Messaging:RetryBaseDelay", "00:00:00.050"),
         new("Messaging:RetryMaxDelay", "00:00:00.200"),
@@ -44,14 +39,6 @@ public class EventedContent(DatabaseEngine engine, RedisStoreKind storeKind) : S
         DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     public Task PublishAsync(EventEnvelope envelope) => Redis.ListLeftPushAsync(QueueKey, envelope.Serialize());
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _client?.Dispose();
-        _store?.Dispose();
-        GC.SuppressFinalize(this);
-    }
 }
 
 public sealed class SqliteGarnetContent() : EventedContent(DatabaseEngine.Sqlite, RedisStoreKind.Garnet);

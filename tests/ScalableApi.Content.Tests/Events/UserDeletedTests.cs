@@ -79,7 +79,7 @@ public abstract class UserDeletedTests(EventedContent factory)
         Assert.Equal(deadBefore + 1, await factory.Redis.ListLengthAsync(factory.Prefix + "events:content:dead"));
         Assert.Equal(retriedBefore + 2, await ConsumedAsync("retried"));
         Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM inbox WHERE message_id = @Id", new { poison.Id }));
-        await Eventually.HoldsAsync(async () => MetricValue(await MetricsAsync(), "events_dead") >= 1, "events_dead");
+        await Eventually.HoldsAsync(async () => await MetricAsync("events_dead") >= 1, "events_dead");
     }
 
     [SkippableFact]
@@ -103,23 +103,20 @@ public abstract class UserDeletedTests(EventedContent factory)
         await factory.PublishAsync(EventedContent.Deleted(user));
         await Eventually.HoldsAsync(async () => await ConsumedAsync("processed") > 0, "processed counted");
 
-        var metrics = await MetricsAsync();
-        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("events_consumed_total{", StringComparison.Ordinal) && l.Contains("event=\"UserDeleted\"", StringComparison.Ordinal));
-        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("events_dead ", StringComparison.Ordinal));
+        using var client = factory.CreateClient();
+        var metrics = (await MetricsPage.ScrapeAsync(client)).Text.Split('\n');
+        Assert.Contains(metrics, l => l.StartsWith("events_consumed_total{", StringComparison.Ordinal) && l.Contains("event=\"UserDeleted\"", StringComparison.Ordinal));
+        Assert.Contains(metrics, l => l.StartsWith("events_dead ", StringComparison.Ordinal));
     }
 
-    private async Task<string> MetricsAsync()
+    private Task<double> ConsumedAsync(string result) =>
+        MetricAsync($"events_consumed_total{{event=\"UserDeleted\",result=\"{result}\"}}");
+
+    private async Task<double> MetricAsync(string series)
     {
         using var client = factory.CreateClient();
-        return await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return await MetricsPage.ValueAsync(client, series);
     }
-
-    private async Task<double> ConsumedAsync(string result) =>
-        MetricValue(await MetricsAsync(), $"events_consumed_total{{event=\"UserDeleted\",result=\"{result}\"}}");
-
-    private static double MetricValue(string metrics, string series) =>
-        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
 
     private async Task<long> ScalarAsync(string sql, object parameters)
     {
@@ -130,12 +127,5 @@ public abstract class UserDeletedTests(EventedContent factory)
 
 public sealed class SqliteGarnetUserDeletedTests(SqliteGarnetContent factory) : UserDeletedTests(factory), IClassFixture<SqliteGarnetContent>;
 
-public sealed class PostgresRedisServerUserDeletedTests : UserDeletedTests, IClassFixture<PostgresRedisServerContent>
-{
-    public PostgresRedisServerUserDeletedTests(PostgresRedisServerContent factory)
-        : base(factory)
-    {
-        TestDatabase.SkipUnlessPostgres();
-        TestRedis.SkipUnless(RedisStoreKind.RedisServer);
-    }
-}
+public sealed class PostgresRedisServerUserDeletedTests(PostgresRedisServerContent factory)
+    : UserDeletedTests(CiRequirement.PostgresAndRedisServer(factory)), IClassFixture<PostgresRedisServerContent>;

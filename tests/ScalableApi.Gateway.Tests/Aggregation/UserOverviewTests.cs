@@ -6,15 +6,9 @@ public sealed class UserOverviewTests
     [Fact]
     public async Task Overview_has_user_latest_posts_and_comments()
     {
-        await using var users = await UpstreamServer.StartAsync("users", MapUsers);
-        await using var content = await UpstreamServer.StartAsync("content", app => MapContent(app, barrier: null));
-        await using var gateway = GatewayFactory.WithUsersAndContent(users.Address, content.Address);
-        using var client = gateway.CreateClient();
+        var (status, _, root) = await GetOverviewAsync(7, app => MapContent(app, barrier: null));
 
-        using var response = await client.GetAsync("/api/users/7/overview");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Ada", root.GetProperty("user").GetProperty("name").GetString());
         Assert.Equal("post of 7", root.GetProperty("posts")[0].GetProperty("title").GetString());
         Assert.Equal("comment of 7", root.GetProperty("comments")[0].GetProperty("body").GetString());
@@ -27,15 +21,9 @@ public sealed class UserOverviewTests
         // Each upstream handler waits until all three requests have arrived: run one after another, they would
         // time out and the page would come back degraded.
         using var barrier = new Barrier(3);
-        await using var users = await UpstreamServer.StartAsync("users", app => MapUsers(app, barrier));
-        await using var content = await UpstreamServer.StartAsync("content", app => MapContent(app, barrier));
-        await using var gateway = GatewayFactory.WithUsersAndContent(users.Address, content.Address, TimeSpan.FromSeconds(20));
-        using var client = gateway.CreateClient();
+        var (status, _, root) = await GetOverviewAsync(7, app => MapContent(app, barrier), barrier, TimeSpan.FromSeconds(20));
 
-        using var response = await client.GetAsync("/api/users/7/overview");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(1, root.GetProperty("posts").GetArrayLength());
         Assert.Equal(1, root.GetProperty("comments").GetArrayLength());
     }
@@ -43,28 +31,18 @@ public sealed class UserOverviewTests
     [Fact]
     public async Task Unknown_user_is_404_problem()
     {
-        await using var users = await UpstreamServer.StartAsync("users", MapUsers);
-        await using var content = await UpstreamServer.StartAsync("content", app => MapContent(app, barrier: null));
-        await using var gateway = GatewayFactory.WithUsersAndContent(users.Address, content.Address);
-        using var client = gateway.CreateClient();
+        var (status, mediaType, _) = await GetOverviewAsync(404, app => MapContent(app, barrier: null));
 
-        using var response = await client.GetAsync("/api/users/404/overview");
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("application/problem+json", mediaType);
     }
 
     [Fact]
     public async Task Content_down_gives_200_with_the_user_and_degraded_parts()
     {
-        await using var users = await UpstreamServer.StartAsync("users", MapUsers);
-        await using var gateway = GatewayFactory.WithUsersAndContent(users.Address, UpstreamServer.DeadAddress());
-        using var client = gateway.CreateClient();
+        var (status, _, root) = await GetOverviewAsync(7, content: null);
 
-        using var response = await client.GetAsync("/api/users/7/overview");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Ada", root.GetProperty("user").GetProperty("name").GetString());
         Assert.Equal(0, root.GetProperty("posts").GetArrayLength());
         Assert.Equal(["posts", "comments"], root.GetProperty("degraded").EnumerateArray().Select(e => e.GetString()));
@@ -73,25 +51,37 @@ public sealed class UserOverviewTests
     [Fact]
     public async Task Content_slower_than_the_timeout_is_degraded_not_waited_for()
     {
-        using var never = new CancellationTokenSource();
-        await using var users = await UpstreamServer.StartAsync("users", MapUsers);
-        await using var content = await UpstreamServer.StartAsync("content", app =>
-            app.MapGet("/api/users/{id}/{part}", async (CancellationToken aborted) =>
+        var (status, _, root) = await GetOverviewAsync(
+            7,
+            app => app.MapGet("/api/users/{id}/{part}", async (CancellationToken aborted) =>
             {
                 await Task.Delay(Timeout.Infinite, aborted);
                 return Results.Ok();
-            }));
-        await using var gateway = GatewayFactory.WithUsersAndContent(users.Address, content.Address, TimeSpan.FromSeconds(3));
-        using var client = gateway.CreateClient();
+            }),
+            timeout: TimeSpan.FromSeconds(3));
 
-        using var response = await client.GetAsync("/api/users/7/overview");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(2, root.GetProperty("degraded").GetArrayLength());
     }
 
-    private static void MapUsers(WebApplication app) => MapUsers(app, barrier: null);
+    /// <summary>
+    /// Starts a users service, a content service mapped by <paramref name="content"/> (none when null: content is
+    /// down) and the gateway in front, and GETs user <paramref name="userId"/>'s overview through it.
+    /// </summary>
+    private static async Task<(HttpStatusCode Status, string? MediaType, JsonElement Body)> GetOverviewAsync(
+        long userId,
+        Action<WebApplication>? content,
+        Barrier? barrier = null,
+        TimeSpan? timeout = null)
+    {
+        await using var users = await UpstreamServer.StartAsync("users", app => MapUsers(app, barrier));
+        await using var contentServer = content is null ? null : await UpstreamServer.StartAsync("content", content);
+        await using var gateway = GatewayFactory.WithUsersAndContent(users.Address, contentServer?.Address ?? UpstreamServer.DeadAddress(), timeout);
+        using var client = gateway.CreateClient();
+        using var response = await client.GetAsync($"/api/users/{userId}/overview");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body.RootElement.Clone());
+    }
 
     private static void MapUsers(WebApplication app, Barrier? barrier) =>
         app.MapGet("/api/users/{id:long}", (long id) =>

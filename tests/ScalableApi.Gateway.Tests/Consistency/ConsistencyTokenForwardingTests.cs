@@ -28,16 +28,7 @@ public abstract class ConsistencyTokenForwardingTests(RedisStoreKind storeKind) 
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        await _upstream.DisposeAsync();
-        _redis.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstream, _redis);
 
     [SkippableFact]
     public async Task A_signed_in_writers_token_rides_on_their_later_reads_through_every_gateway()
@@ -100,16 +91,15 @@ public abstract class ConsistencyTokenForwardingTests(RedisStoreKind storeKind) 
 
     private GatewayFactory NewGateway(int windowSeconds = 10)
     {
-        var gateway = new GatewayFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
-            ["Gateway:RateLimits:Enabled"] = "false",
-            ["Gateway:ConsistencyTokens:WindowSeconds"] = windowSeconds.ToString(CultureInfo.InvariantCulture),
-            // A loaded CI machine can stall the store; a timeout would drop the token.
-            ["Gateway:ConsistencyTokens:StoreTimeoutMilliseconds"] = "5000",
-            ["ReverseProxy:Clusters:content:Destinations:d0:Address"] = _upstream.Address,
-        });
+        var gateway = GatewayFactory.OnStore(
+            _redis.ConnectionString,
+            [
+                new("Gateway:RateLimits:Enabled", "false"),
+                new("Gateway:ConsistencyTokens:WindowSeconds", windowSeconds.ToString(CultureInfo.InvariantCulture)),
+                // A loaded CI machine can stall the store; a timeout would drop the token.
+                new("Gateway:ConsistencyTokens:StoreTimeoutMilliseconds", "5000"),
+                new("ReverseProxy:Clusters:content:Destinations:d0:Address", _upstream.Address),
+            ]);
         _gateways.Add(gateway);
         return gateway;
     }

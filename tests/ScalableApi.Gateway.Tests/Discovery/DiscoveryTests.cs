@@ -31,20 +31,7 @@ public abstract class DiscoveryTests(RedisStoreKind storeKind) : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _connection, _redis);
 
     [SkippableFact]
     public async Task A_registered_replica_gets_traffic_and_a_departed_one_stops_getting_it()

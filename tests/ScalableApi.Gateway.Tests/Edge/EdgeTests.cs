@@ -26,11 +26,7 @@ public sealed class EdgeTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _catalog.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _catalog);
 
     [Fact]
     public async Task Anonymous_write_is_401_at_the_edge_and_never_reaches_the_service()
@@ -48,8 +44,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [Fact]
     public async Task Signed_in_non_admin_product_write_is_403_at_the_edge()
     {
-        using var client = _gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.Tokens.Create(5));
+        using var client = _gateway.CreateClient(_gateway.Tokens.Create(5));
         var before = _catalog.Requests;
 
         using var response = await client.PostAsync("/api/products", new StringContent("{}", Encoding.UTF8, "application/json"));
@@ -61,8 +56,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [Fact]
     public async Task Admin_write_is_forwarded_with_its_token()
     {
-        using var client = _gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
+        using var client = _gateway.CreateClient(_gateway.Tokens.Admin());
 
         using var response = await client.PostAsync("/api/products", new StringContent("payload", Encoding.UTF8, "text/plain"));
 

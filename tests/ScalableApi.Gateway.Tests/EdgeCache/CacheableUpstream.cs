@@ -30,6 +30,26 @@ internal sealed class CacheableUpstream : IAsyncDisposable
     /// <summary>When false, writes answer without <c>Surrogate-Key-Purge</c> (a service that does not know it).</summary>
     public bool NamesPurgeKeys { get; set; } = true;
 
+    /// <summary>
+    /// A miss in flight while a write commits: a GET of product <paramref name="id"/> through <paramref name="reader"/>
+    /// reaches this upstream and reads the old value (<c>v0-{id}</c>), the PUT of <c>v1-{id}</c> through
+    /// <paramref name="writer"/> commits, and only then does the GET answer, with the old value.
+    /// </summary>
+    public async Task MissInFlightWhileAPutCommitsAsync(HttpClient reader, HttpClient writer, string id)
+    {
+        var before = Requests;
+        Delay = TimeSpan.FromMilliseconds(500);
+        var slowRead = reader.GetStringAsync($"/api/products/cached/{id}");
+        await Eventually.HoldsAsync(() => Task.FromResult(Requests == before + 1), "the read reached the upstream");
+        using (var put = await writer.PutAsync($"/api/products/cached/{id}", new StringContent($"v1-{id}", Encoding.UTF8, "text/plain")))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.Equal($"v0-{id}", await slowRead);
+        Delay = TimeSpan.Zero;
+    }
+
     public static async Task<CacheableUpstream> StartAsync()
     {
         CacheableUpstream? upstream = null;

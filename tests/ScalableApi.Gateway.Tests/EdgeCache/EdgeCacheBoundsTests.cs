@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ScalableApi.Gateway.Tests.EdgeCache;
@@ -65,8 +64,7 @@ public sealed class EdgeCacheBoundsTests : IAsyncLifetime
     {
         await using var gateway = EdgeGateways.Create(_upstream.Server.Address, services: OnFakeTime);
         using var client = gateway.CreateClient();
-        using var admin = gateway.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
+        using var admin = gateway.CreateClient(gateway.Tokens.Admin());
         using var put = await admin.PutAsync("/api/products/cached/1", new StringContent("v1", Encoding.UTF8, "text/plain"));
 
         await client.GetStringAsync("/api/products/cached/1");
@@ -110,8 +108,7 @@ public sealed class EdgeCacheBoundsTests : IAsyncLifetime
         Assert.Equal(afterSixth, _upstream.Requests);
         await client.GetStringAsync("/api/products/cached/1");
         Assert.Equal(afterSixth + 1, _upstream.Requests);
-        var metrics = PrometheusValue(await client.GetStringAsync("/metrics"), "gateway_edge_cache_bytes");
-        Assert.InRange(metrics, 1, 10240);
+        Assert.InRange(await MetricsPage.ValueAsync(client, "gateway_edge_cache_bytes"), 1, 10240);
     }
 
     [Fact]
@@ -148,14 +145,5 @@ public sealed class EdgeCacheBoundsTests : IAsyncLifetime
         Assert.Equal(1, _upstream.Requests);
     }
 
-    private static double PrometheusValue(string text, string series) =>
-        double.Parse(
-            text.Split('\n').Single(line => line.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..],
-            System.Globalization.CultureInfo.InvariantCulture);
-
-    private void OnFakeTime(IServiceCollection services)
-    {
-        services.RemoveAll<TimeProvider>();
-        services.AddSingleton<TimeProvider>(_time);
-    }
+    private Action<IServiceCollection> OnFakeTime => EdgeGateways.Clock(_time);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ScalableApi.Gateway.Tests.EdgeCache;
@@ -16,11 +15,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         _upstream = await CacheableUpstream.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        _redis.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_upstream, _redis);
 
     [Fact]
     public async Task A_write_through_one_gateway_purges_the_other()
@@ -28,8 +23,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         await using var writer = Gateway();
         await using var reader = Gateway();
         using var client = reader.CreateClient();
-        using var admin = writer.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", writer.Tokens.Admin());
+        using var admin = writer.CreateClient(writer.Tokens.Admin());
         Assert.Equal("v0-4", await client.GetStringAsync("/api/products/cached/4"));
         Assert.Equal("v0-4", await client.GetStringAsync("/api/products/cached/4"));
         Assert.Equal(1, _upstream.Requests);
@@ -47,7 +41,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         await using var reader = Gateway();
         using var client = reader.CreateClient();
         using var writersClient = writer.CreateClient();
-        using var admin = Admin(writer);
+        using var admin = writer.CreateClient(writer.Tokens.Admin());
         foreach (var http in new[] { client, writersClient })
         {
             Assert.Equal("v0-42", await http.GetStringAsync("/api/products/cached/42"));
@@ -72,7 +66,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
     {
         await using var writer = Gateway();
         await using var reader = Gateway();
-        using var admin = Admin(writer);
+        using var admin = writer.CreateClient(writer.Tokens.Admin());
         foreach (var gateway in new[] { writer, reader })
         {
             using var http = gateway.CreateClient();
@@ -134,7 +128,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         await using var writer = Gateway();
         await using var reader = Gateway();
         using var client = reader.CreateClient();
-        using var admin = Admin(writer);
+        using var admin = writer.CreateClient(writer.Tokens.Admin());
         await client.GetStringAsync("/api/products/cached/43");
 
         using var put = await admin.PutAsync("/api/products/cached/42", new StringContent("v1-42", Encoding.UTF8, "text/plain"));
@@ -155,14 +149,8 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         await using var writer = Gateway();
         await using var reader = Gateway();
         using var client = reader.CreateClient();
-        using var admin = Admin(writer);
-        _upstream.Delay = TimeSpan.FromMilliseconds(500);
-
-        var slowRead = client.GetStringAsync("/api/products/cached/11"); // reads v0, answers after the PUT
-        await Eventually.HoldsAsync(() => Task.FromResult(_upstream.Requests == 1), "the read reached the upstream");
-        using var put = await admin.PutAsync("/api/products/cached/11", new StringContent("v1-11", Encoding.UTF8, "text/plain"));
-        Assert.Equal("v0-11", await slowRead);
-        _upstream.Delay = TimeSpan.Zero;
+        using var admin = writer.CreateClient(writer.Tokens.Admin());
+        await _upstream.MissInFlightWhileAPutCommitsAsync(client, admin, "11");
 
         await Eventually.HoldsAsync(async () => await client.GetStringAsync("/api/products/cached/11") == "v1-11", "the new value served");
         Assert.Equal("v1-11", await client.GetStringAsync("/api/products/cached/11"));
@@ -236,21 +224,10 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         Assert.Equal(afterReconnect + 1, _upstream.Requests);
     }
 
-    private static HttpClient Admin(GatewayFactory gateway)
-    {
-        var admin = gateway.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
-        return admin;
-    }
-
     private GatewayFactory Gateway(Action<IServiceCollection>? services = null) => EdgeGateways.Create(
         _upstream.Server.Address,
         new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _redis.ConnectionString },
         services);
 
-    private void OnFakeTime(IServiceCollection services)
-    {
-        services.RemoveAll<TimeProvider>();
-        services.AddSingleton<TimeProvider>(_time);
-    }
+    private Action<IServiceCollection> OnFakeTime => EdgeGateways.Clock(_time);
 }

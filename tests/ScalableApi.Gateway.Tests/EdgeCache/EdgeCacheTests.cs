@@ -12,11 +12,7 @@ public sealed class EdgeCacheTests : IAsyncLifetime
         _gateway = EdgeGateways.Create(_upstream.Server.Address);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _upstream);
 
     [Fact]
     public async Task Hundred_concurrent_cold_gets_of_one_product_reach_the_upstream_once()
@@ -98,8 +94,7 @@ public sealed class EdgeCacheTests : IAsyncLifetime
     public async Task A_put_through_the_gateway_is_seen_by_the_next_read()
     {
         using var client = _gateway.CreateClient();
-        using var admin = _gateway.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
+        using var admin = _gateway.CreateClient(_gateway.Tokens.Admin());
         Assert.Equal("v0-5", await client.GetStringAsync("/api/products/cached/5"));
         Assert.Equal("v0-5", await client.GetStringAsync("/api/products/cached/5"));
 
@@ -113,15 +108,8 @@ public sealed class EdgeCacheTests : IAsyncLifetime
     public async Task A_miss_in_flight_while_a_put_commits_does_not_leave_the_old_value_cached()
     {
         using var client = _gateway.CreateClient();
-        using var admin = _gateway.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
-        _upstream.Delay = TimeSpan.FromMilliseconds(500);
-
-        var slowRead = client.GetStringAsync("/api/products/cached/9"); // reads v0, answers after the PUT
-        await Eventually.HoldsAsync(() => Task.FromResult(_upstream.Requests == 1), "the read reached the upstream");
-        using var put = await admin.PutAsync("/api/products/cached/9", new StringContent("v1-9", Encoding.UTF8, "text/plain"));
-        Assert.Equal("v0-9", await slowRead);
-        _upstream.Delay = TimeSpan.Zero;
+        using var admin = _gateway.CreateClient(_gateway.Tokens.Admin());
+        await _upstream.MissInFlightWhileAPutCommitsAsync(client, admin, "9");
 
         Assert.Equal("v1-9", await client.GetStringAsync("/api/products/cached/9"));
     }
@@ -191,19 +179,17 @@ public sealed class EdgeCacheTests : IAsyncLifetime
     public async Task Metrics_count_hits_misses_bypasses_and_purges()
     {
         using var client = _gateway.CreateClient();
-        using var admin = _gateway.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
+        using var admin = _gateway.CreateClient(_gateway.Tokens.Admin());
         await client.GetStringAsync("/api/products/cached/1");
         await client.GetStringAsync("/api/products/cached/1");
         await admin.GetStringAsync("/api/products/cached/1");
         using var put = await admin.PutAsync("/api/products/cached/1", new StringContent("v1", Encoding.UTF8, "text/plain"));
 
-        var metrics = await client.GetStringAsync("/metrics");
-
-        Assert.Contains("gateway_edge_cache_requests_total{result=\"hit\",route=\"products\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_edge_cache_requests_total{result=\"miss\",route=\"products\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_edge_cache_requests_total{result=\"bypass\",route=\"products\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_edge_cache_purges_total{source=\"local\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_edge_cache_bytes", metrics, StringComparison.Ordinal);
+        (await MetricsPage.ScrapeAsync(client)).AssertContains(
+            "gateway_edge_cache_requests_total{result=\"hit\",route=\"products\"} 1",
+            "gateway_edge_cache_requests_total{result=\"miss\",route=\"products\"} 1",
+            "gateway_edge_cache_requests_total{result=\"bypass\",route=\"products\"} 1",
+            "gateway_edge_cache_purges_total{source=\"local\"} 1",
+            "gateway_edge_cache_bytes");
     }
 }

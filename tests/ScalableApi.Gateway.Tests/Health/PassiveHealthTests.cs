@@ -34,15 +34,13 @@ public sealed class PassiveHealthTests : IAsyncLifetime
         }));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _live.DisposeAsync();
-        await _flaky.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_live, _flaky);
+
+    /// <summary>Both passive health policies the gateway offers: consecutive failures, and a failure rate.</summary>
+    public static TheoryData<string> Policies => [ConsecutiveTransportFailuresHealthPolicy.PolicyName, "TransportFailureRate"];
 
     [Theory]
-    [InlineData(ConsecutiveTransportFailuresHealthPolicy.PolicyName)]
-    [InlineData("TransportFailureRate")]
+    [MemberData(nameof(Policies))]
     public async Task A_destination_failing_at_transport_level_gets_no_traffic_once_ejected(string policy)
     {
         await using var gateway = Gateway(policy, reactivation: TimeSpan.FromMinutes(10));
@@ -66,8 +64,7 @@ public sealed class PassiveHealthTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ConsecutiveTransportFailuresHealthPolicy.PolicyName)]
-    [InlineData("TransportFailureRate")]
+    [MemberData(nameof(Policies))]
     public async Task A_recovered_destination_gets_traffic_again_after_the_reactivation_period(string policy)
     {
         await using var gateway = Gateway(policy, reactivation: TimeSpan.FromSeconds(1));
@@ -113,13 +110,8 @@ public sealed class PassiveHealthTests : IAsyncLifetime
         }
     }
 
-    private static async Task<double> EjectionsAsync(HttpClient client)
-    {
-        const string Series = "gateway_upstream_ejections_total{cluster=\"catalog\",destination=\"flaky\"} ";
-        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(Series, StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[Series.Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<double> EjectionsAsync(HttpClient client) =>
+        MetricsPage.ValueAsync(client, "gateway_upstream_ejections_total{cluster=\"catalog\",destination=\"flaky\"}");
 
     private static async Task<string> GetAsync(HttpClient client, int id)
     {

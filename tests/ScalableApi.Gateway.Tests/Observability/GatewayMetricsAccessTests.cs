@@ -31,11 +31,11 @@ public sealed partial class GatewayMetricsAccessTests
             Assert.True((int)response.StatusCode >= 500, $"a dead destination answered {response.StatusCode}");
         }
 
-        var metrics = await client.GetStringAsync("/metrics");
+        var metrics = await MetricsPage.ScrapeAsync(client);
 
-        Assert.Contains("gateway_upstream_requests_total{cluster=\"catalog\",destination=\"d0\",status_class=\"error\"}", metrics, StringComparison.Ordinal);
-        Assert.DoesNotContain("System.", metrics, StringComparison.Ordinal);
-        Assert.Empty(TypeNameLabel().Matches(metrics).Select(m => m.Value));
+        metrics.AssertContains("gateway_upstream_requests_total{cluster=\"catalog\",destination=\"d0\",status_class=\"error\"}");
+        metrics.AssertDoesNotContain("System.");
+        Assert.Empty(TypeNameLabel().Matches(metrics.Text).Select(m => m.Value));
     }
 
     // A label value naming a .NET type: dotted and capitalised (System.X, Yarp.Y) or ending in Exception.

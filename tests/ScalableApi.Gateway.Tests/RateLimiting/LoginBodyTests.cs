@@ -15,22 +15,10 @@ public sealed class LoginBodyTests : IAsyncLifetime
         _redis = TestRedis.StartEmbedded();
         _upstream = await UpstreamServer.StartAsync("users", app =>
             app.MapPost("/api/auth/login", () => Results.Problem(statusCode: StatusCodes.Status400BadRequest)));
-        _gateway = new GatewayFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
-            ["Gateway:RateLimits:KeyPrefix"] = "login-body-" + Guid.NewGuid().ToString("N"),
-            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
-            ["ReverseProxy:Clusters:users:Destinations:d0:Address"] = _upstream.Address,
-        });
+        _gateway = GatewayFactory.OnStore(_redis.ConnectionString, [new("ReverseProxy:Clusters:users:Destinations:d0:Address", _upstream.Address)]);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _upstream, _redis);
 
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFE })]

@@ -23,7 +23,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
 
         // /metrics answers loopback clients only (Platform:Metrics:AllowedNetworks).
         using var scraper = RateLimitTests.Client(gateway, ip: "127.0.0.1");
-        var errorsBefore = StoreErrors(await scraper.GetStringAsync("/metrics"));
+        var errorsBefore = await StoreErrorsAsync(scraper);
         redis.Stop();
 
         // A client the gateway holds no lease for must ask the store (one that does may use what its lease counted).
@@ -34,7 +34,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.True(StoreErrors(await scraper.GetStringAsync("/metrics")) >= errorsBefore + 5);
+        Assert.True(await StoreErrorsAsync(scraper) >= errorsBefore + 5);
     }
 
     [SkippableFact]
@@ -70,11 +70,7 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
             ["Gateway:RateLimits:AnonymousPerIp"] = "100",
-            // A loaded CI machine can stall the store longer than the production default; a timeout would fail open.
-            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
             ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _upstream.Address,
         };
         if (failOpen is { } value)
@@ -82,15 +78,11 @@ public abstract class RateLimitStoreDownTests(RedisStoreKind storeKind) : IAsync
             settings["Gateway:RateLimits:FailOpen"] = value ? "true" : "false";
         }
 
-        return new GatewayFactory(settings);
+        return GatewayFactory.OnStore(redis.ConnectionString, settings);
     }
 
-    private static double StoreErrors(string metrics)
-    {
-        const string name = "gateway_ratelimit_store_errors_total ";
-        var line = metrics.Split('\n').Single(l => l.StartsWith(name, StringComparison.Ordinal));
-        return double.Parse(line[name.Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<double> StoreErrorsAsync(HttpClient scraper) =>
+        MetricsPage.ValueAsync(scraper, "gateway_ratelimit_store_errors_total");
 }
 
 public sealed class GarnetRateLimitStoreDownTests() : RateLimitStoreDownTests(RedisStoreKind.Garnet);

@@ -28,20 +28,7 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstream, _redis);
 
     [SkippableFact]
     public async Task Anonymous_client_over_its_limit_gets_429_problem_with_rate_limit_headers()
@@ -243,29 +230,22 @@ public abstract class RateLimitTests(RedisStoreKind storeKind) : IAsyncLifetime
     internal static async Task<double> RejectionsAsync(GatewayFactory gateway, string policy)
     {
         using var client = Client(gateway, ip: "127.0.0.1");
-        return PrometheusText.Value(await client.GetStringAsync("/metrics"), $"gateway_ratelimit_rejections_total{{policy=\"{policy}\"}}");
+        return await MetricsPage.ValueAsync(client, $"gateway_ratelimit_rejections_total{{policy=\"{policy}\"}}");
     }
 
     private GatewayFactory NewGateway(Dictionary<string, string?>? extra = null, string? redis = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = redis ?? _redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
-            ["Gateway:RateLimits:KeyPrefix"] = _prefix,
-            // A loaded CI machine can stall the store longer than the production default; a timeout would fail open.
-            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
-            ["Gateway:RateLimits:AnonymousPerIp"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gateway:RateLimits:SignedInPerUser"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _upstream.Address,
-            ["ReverseProxy:Clusters:users:Destinations:d0:Address"] = _upstream.Address,
-        };
-        foreach (var (key, value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
-        var gateway = new GatewayFactory(settings);
+        var limit = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gateway = GatewayFactory.OnStore(
+            redis ?? _redis.ConnectionString,
+            [
+                new("Gateway:RateLimits:AnonymousPerIp", limit),
+                new("Gateway:RateLimits:SignedInPerUser", limit),
+                new("ReverseProxy:Clusters:catalog:Destinations:d0:Address", _upstream.Address),
+                new("ReverseProxy:Clusters:users:Destinations:d0:Address", _upstream.Address),
+                .. extra ?? [],
+            ],
+            keyPrefix: _prefix);
         _gateways.Add(gateway);
         return gateway;
     }

@@ -13,11 +13,7 @@ public sealed class RetryOnAnotherDestinationTests : IAsyncLifetime
         _gateway = GatewayFactory.WithCatalog("RoundRobin", _live.Address, UpstreamServer.DeadAddress());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _live.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _live);
 
     [Fact]
     public async Task Gets_all_succeed_when_one_destination_refuses_connections()
@@ -71,12 +67,7 @@ public sealed class RetryOnAnotherDestinationTests : IAsyncLifetime
     }
 
     // Product writes need an admin at the edge before they are proxied at all.
-    private HttpClient AdminClient()
-    {
-        var client = _gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _gateway.Tokens.Admin());
-        return client;
-    }
+    private HttpClient AdminClient() => _gateway.CreateClient(_gateway.Tokens.Admin());
 }
 
 /// <summary>A replica at its concurrency limit answers 503 + X-Overloaded: idempotent requests go to another one.</summary>
@@ -105,18 +96,13 @@ public sealed class RetryOverloadedDestinationTests : IAsyncLifetime
         }));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _live.DisposeAsync();
-        await _overloaded.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_live, _overloaded);
 
     [Fact]
     public async Task Gets_are_retried_on_another_replica_and_post_without_key_is_not()
     {
         await using var gateway = GatewayFactory.WithCatalog("RoundRobin", _live.Address, _overloaded.Address);
-        using var client = gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
+        using var client = gateway.CreateClient(gateway.Tokens.Admin());
 
         for (var i = 0; i < 10; i++)
         {

@@ -14,15 +14,7 @@ public sealed class CorsTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _upstream = await UpstreamServer.StartAsync("up", app => app.MapGet("/api/users/{id}", () => Results.Ok(new { id = 1 })));
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        await _upstream.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstream);
 
     [Fact]
     public async Task Without_listed_origins_no_response_carries_cors_headers()

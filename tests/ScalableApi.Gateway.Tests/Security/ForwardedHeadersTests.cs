@@ -25,20 +25,7 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        foreach (var upstream in _upstreams)
-        {
-            await upstream.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _upstreams, _redis);
 
     [Fact]
     public async Task Without_trusted_proxies_a_spoofed_address_gets_no_fresh_rate_limit_bucket()
@@ -123,26 +110,16 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
 
     private GatewayFactory NewGateway(Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
-            ["Gateway:RateLimits:KeyPrefix"] = _prefix + _gateways.Count,
-            ["Gateway:RateLimits:StoreTimeout"] = "00:00:05",
-            ["Gateway:RateLimits:AnonymousPerIp"] = "3",
-            ["ReverseProxy:Clusters:users:Destinations:d0:Address"] = _upstreams[0].Address,
-        };
-        for (var i = 0; i < _upstreams.Count; i++)
-        {
-            settings[$"ReverseProxy:Clusters:catalog:Destinations:d{i}:Address"] = _upstreams[i].Address;
-        }
-
-        foreach (var (key, value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
-        var gateway = new GatewayFactory(settings, services);
+        var gateway = GatewayFactory.OnStore(
+            _redis.ConnectionString,
+            [
+                new("Gateway:RateLimits:AnonymousPerIp", "3"),
+                new("ReverseProxy:Clusters:users:Destinations:d0:Address", _upstreams[0].Address),
+                .. _upstreams.Select((upstream, i) => KeyValuePair.Create($"ReverseProxy:Clusters:catalog:Destinations:d{i}:Address", (string?)upstream.Address)),
+                .. extra ?? [],
+            ],
+            keyPrefix: _prefix + _gateways.Count,
+            services);
         _gateways.Add(gateway);
         return gateway;
     }

@@ -19,15 +19,7 @@ public sealed class ForwardedProtoTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var gateway in _gateways)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateways, _redis);
 
     [Fact]
     public async Task From_a_listed_proxy_forwarded_https_is_answered_with_hsts()
@@ -67,18 +59,7 @@ public sealed class ForwardedProtoTests : IAsyncLifetime
 
     private GatewayFactory NewGateway(string? trustedProxy)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = _redis.ConnectionString,
-            ["Gateway:Discovery:Enabled"] = "false",
-            ["Gateway:RateLimits:KeyPrefix"] = "proto-" + Guid.NewGuid().ToString("N"),
-        };
-        if (trustedProxy is not null)
-        {
-            settings["Gateway:TrustedProxies:0"] = trustedProxy;
-        }
-
-        var gateway = new GatewayFactory(settings);
+        var gateway = GatewayFactory.OnStore(_redis.ConnectionString, trustedProxy is null ? [] : [new("Gateway:TrustedProxies:0", trustedProxy)]);
         _gateways.Add(gateway);
         return gateway;
     }

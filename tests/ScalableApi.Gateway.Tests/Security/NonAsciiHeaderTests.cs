@@ -22,11 +22,7 @@ public sealed class NonAsciiHeaderTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _upstream);
 
     [Fact]
     public async Task A_non_ascii_value_reaches_the_service_unchanged()

@@ -40,8 +40,8 @@ public sealed class OverloadTests
         }
 
         Assert.Contains("http_concurrency_rejections_total", metrics, StringComparison.Ordinal);
-        var rejectionsBefore = ReadValue(metrics, "http_concurrency_rejections_total");
-        Assert.True(ReadValue(await client.GetStringAsync("/metrics"), "http_concurrency_rejections_total") >= rejectionsBefore + 3);
+        var rejectionsBefore = PrometheusText.Value(metrics, "http_concurrency_rejections_total");
+        Assert.True(await MetricsPage.ValueAsync(client, "http_concurrency_rejections_total") >= rejectionsBefore + 3);
 
         // Load stops: the held and queued requests complete, and new ones succeed.
         app.Gate.Open();
@@ -82,11 +82,5 @@ public sealed class OverloadTests
             Assert.True(DateTime.UtcNow < until, $"'{line}' not on /metrics before the deadline");
             await Task.Delay(10);
         }
-    }
-
-    private static double ReadValue(string metrics, string name)
-    {
-        var line = metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

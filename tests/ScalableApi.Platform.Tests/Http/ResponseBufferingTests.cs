@@ -18,11 +18,7 @@ public sealed class ResponseBufferingTests : IAsyncLifetime
         _client = _app.CreateClient();
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_client, _app);
 
     [Theory]
     [InlineData("/probe/items/1", HttpStatusCode.OK)]

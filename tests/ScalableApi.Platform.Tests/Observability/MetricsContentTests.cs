@@ -47,13 +47,13 @@ public sealed partial class MetricsContentTests
         await Eventually.HoldsAsync(
             async () => (await client.GetStringAsync("/metrics")).Contains("route=\"/probe/slow\",status=\"499\"", StringComparison.Ordinal),
             "the abandoned request recorded as 499");
-        var metrics = await client.GetStringAsync("/metrics");
+        var metrics = await MetricsPage.ScrapeAsync(client);
 
-        Assert.DoesNotContain("System.", metrics, StringComparison.Ordinal);
-        Assert.Empty(TypeNameLabel().Matches(metrics).Select(m => m.Value));
+        metrics.AssertDoesNotContain("System.");
+        Assert.Empty(TypeNameLabel().Matches(metrics.Text).Select(m => m.Value));
         // Still counted, by what the instrumentation knows rather than by type.
-        Assert.True(PrometheusText.Value(metrics, "system_runtime_dotnet_exceptions{error_type=\"_OTHER\"}") > 0, "exceptions are still counted");
-        Assert.Contains("aspnetcore_diagnostics_exceptions{", metrics, StringComparison.Ordinal);
+        Assert.True(metrics.Value("system_runtime_dotnet_exceptions{error_type=\"_OTHER\"}") > 0, "exceptions are still counted");
+        metrics.AssertContains("aspnetcore_diagnostics_exceptions{");
     }
 
     // A label value naming a .NET type: dotted and capitalised (System.X, Microsoft.Y) or ending in Exception.

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-
 namespace ScalableApi.Platform.Tests.Observability;
 
 /// <summary>With an OTLP endpoint configured (the AppHost's dashboard), our own instruments are exported there too.</summary>
@@ -9,10 +7,7 @@ public sealed class OtlpMetricsTests
     public async Task The_platforms_instruments_reach_the_OTLP_endpoint()
     {
         var received = new List<string>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var collector = builder.Build();
-        collector.MapPost("/v1/metrics", async (HttpRequest request) =>
+        await using var collector = await LoopbackServer.StartAsync(app => app.MapPost("/v1/metrics", async (HttpRequest request) =>
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
@@ -23,12 +18,11 @@ public sealed class OtlpMetricsTests
             }
 
             return Results.Ok();
-        });
-        await collector.StartAsync();
+        }));
 
         await using var app = await ProbeApp.StartAsync(settings: new Dictionary<string, string?>
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Urls.First(),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Address,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
         });

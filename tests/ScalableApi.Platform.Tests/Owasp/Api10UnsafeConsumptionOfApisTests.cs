@@ -42,13 +42,7 @@ public sealed class Api10UnsafeConsumptionOfApisTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await SecureStatusAsync(_good));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _issuer.DisposeAsync();
-        _good.Dispose();
-        _smuggled.Dispose();
-    }
+    public Task DisposeAsync() => Disposal.AllAsync(_app, _issuer, _good, _smuggled);
 
     [Theory]
     [InlineData(true)]

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ScalableApi.Platform.Tests.Owasp;
@@ -13,12 +11,14 @@ internal sealed class LoopbackJwksServer : IAsyncDisposable
 {
     public const string JwksPath = "/.well-known/jwks.json";
 
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private volatile Func<HttpContext, Task> _respond = context => context.Response.WriteAsync("{\"keys\":[]}");
 
-    private LoopbackJwksServer(WebApplication app) => _app = app;
+    private LoopbackJwksServer()
+    {
+    }
 
-    public string JwksUrl => _app.Urls.First() + JwksPath;
+    public string JwksUrl => _server.Address + JwksPath;
 
     /// <summary>Requests the server received on <see cref="JwksPath"/>.</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -27,19 +27,17 @@ internal sealed class LoopbackJwksServer : IAsyncDisposable
 
     public static async Task<LoopbackJwksServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new LoopbackJwksServer(app);
-        app.MapGet(JwksPath, context =>
+        var server = new LoopbackJwksServer();
+        server._server = await LoopbackServer.StartAsync(app =>
         {
-            Interlocked.Increment(ref server._requests);
-            return server._respond(context);
+            app.MapGet(JwksPath, context =>
+            {
+                Interlocked.Increment(ref server._requests);
+                return server._respond(context);
+            });
+            // Where a redirect points: a perfectly good key set, only not at the configured address.
+            app.MapGet("/elsewhere/jwks.json", context => server.Elsewhere(context));
         });
-        // Where a redirect points: a perfectly good key set, only not at the configured address.
-        app.MapGet("/elsewhere/jwks.json", context => server.Elsewhere(context));
-        await app.StartAsync();
         return server;
     }
 
@@ -67,9 +65,5 @@ internal sealed class LoopbackJwksServer : IAsyncDisposable
         return context.Response.WriteAsync(json);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

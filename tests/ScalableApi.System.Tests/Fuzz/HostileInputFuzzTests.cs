@@ -1,5 +1,4 @@
 using Xunit.Abstractions;
-using static ScalableApi.System.Tests.Api.GatewayApi;
 
 namespace ScalableApi.System.Tests.Fuzz;
 
@@ -16,13 +15,6 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
     private const int Requests = 10_000;
     private const int Concurrency = 8;
 
-    /// <summary>Words that must never reach a client: they betray the stack, the database or the file system.</summary>
-    private static readonly string[] Leaks =
-    [
-        "   at ", "System.", "Microsoft.", "Exception", "Npgsql", "SQLite", "sqlite_", "SELECT ", "INSERT INTO", "UPDATE ",
-        "DELETE FROM", "syntax error", ".cs:line", "/work/", "/tmp/", "/usr/share/dotnet",
-    ];
-
     [Fact]
     public async Task Ten_thousand_hostile_requests_get_no_5xx_no_leak_and_change_no_victim_data()
     {
@@ -31,9 +23,9 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
             : Random.Shared.Next();
         output.WriteLine($"fuzz seed {seed} (replay: SCALABLEAPI_FUZZ_SEED={seed})");
 
-        var victims = await VictimsAsync();
+        var victims = await Victims.CreateAsync(Client);
         var stranger = await Client.NewUserAsync("stranger");
-        var before = await SnapshotAsync(victims);
+        var before = await victims.SnapshotAsync(Client);
         var requests = new FuzzRequests(seed, victims, stranger);
 
         // Header values go out as UTF-8 bytes, as a hostile client would send them (HttpClient refuses non-ASCII otherwise).
@@ -56,7 +48,7 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
             while ((index = Interlocked.Increment(ref next)) < Requests)
             {
                 var request = requests.Create(index);
-                var outcome = await SendAsync(fuzzClient, request);
+                var outcome = await FuzzVerdict.SendAsync(fuzzClient, request);
                 lock (failures)
                 {
                     statuses[outcome.Status] = statuses.GetValueOrDefault(outcome.Status) + 1;
@@ -73,272 +65,7 @@ public sealed class HostileInputFuzzTests(SystemTopology topology, ITestOutputHe
         Assert.True(failures.Count == 0, $"seed {seed}:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
         Assert.Equal(Requests, statuses.Values.Sum());
 
-        var after = await SnapshotAsync(victims);
+        var after = await victims.SnapshotAsync(Client);
         Assert.Equal(before, after);
     }
-
-    private static async Task<(int Status, string? Failure)> SendAsync(HttpClient client, HttpRequestMessage request)
-    {
-        using (request)
-        {
-            HttpResponseMessage response;
-            try
-            {
-                response = await client.SendAsync(request);
-            }
-            catch (HttpRequestException ex)
-            {
-                return (0, $"connection failed: {ex.Message}");
-            }
-            catch (TaskCanceledException)
-            {
-                return (0, "no answer within the client's timeout");
-            }
-
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                var body = await response.Content.ReadAsStringAsync();
-                if (status >= 500)
-                {
-                    return (status, $"{status}: {Truncate(body)}");
-                }
-
-                var leak = Leaks.FirstOrDefault(word => body.Contains(word, StringComparison.Ordinal));
-                return leak is null ? (status, null) : (status, $"{status} body contains '{leak}': {Truncate(body)}");
-            }
-        }
-    }
-
-    /// <summary>A user with a post and a comment, and an admin's product: what the fuzzing callers must not change.</summary>
-    private async Task<Victims> VictimsAsync()
-    {
-        var admin = await Client.AdminAsync();
-        var owner = await Client.NewUserAsync("victim");
-        var product = await Client.CreateProductAsync(admin, "Fuzz victim product");
-        using var post = await Client.SendAsync(HttpMethod.Post, "/api/posts", owner.AccessToken, new { title = "Fuzz victim", body = "must not change" });
-        await post.ExpectAsync(HttpStatusCode.Created);
-        var postId = (await post.JsonAsync()).GetProperty("id").GetInt64();
-        using var comment = await Client.SendAsync(HttpMethod.Post, Path($"/api/posts/{postId}/comments"), owner.AccessToken, new { body = "victim comment" });
-        await comment.ExpectAsync(HttpStatusCode.Created);
-        var commentId = (await comment.JsonAsync()).GetProperty("id").GetInt64();
-        return new Victims(admin, owner, product, postId, commentId);
-    }
-
-    /// <summary>The victims as the API shows them, read fresh by their owners (no cache in between).</summary>
-    private async Task<string> SnapshotAsync(Victims victims)
-    {
-        var parts = new List<string>();
-        foreach (var (path, token) in new[]
-        {
-            (Path($"/api/products/{victims.Product}"), victims.Admin.AccessToken),
-            (Path($"/api/posts/{victims.Post}"), victims.Owner.AccessToken),
-            (Path($"/api/comments/{victims.Comment}"), victims.Owner.AccessToken),
-            (Path($"/api/users/{victims.Owner.Id}"), victims.Owner.AccessToken),
-            ("/api/profile", victims.Owner.AccessToken),
-            ("/api/profile", victims.Admin.AccessToken),
-        })
-        {
-            using var response = await Client.SendAsync(HttpMethod.Get, path, token);
-            await response.ExpectAsync(HttpStatusCode.OK);
-            parts.Add(path + " " + await response.Content.ReadAsStringAsync());
-        }
-
-        return string.Join(Environment.NewLine, parts);
-    }
-
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
-}
-
-/// <summary>Who and what the fuzz aims at.</summary>
-internal sealed record Victims(SignedInUser Admin, SignedInUser Owner, long Product, long Post, long Comment);
-
-/// <summary>The seeded generator: request <c>i</c> of a seed is always the same request.</summary>
-internal sealed class FuzzRequests(int seed, Victims victims, SignedInUser stranger)
-{
-    private static readonly string[] Templates =
-    [
-        "GET /api/products", "GET /api/products/{id}", "POST /api/products", "PUT /api/products/{id}", "DELETE /api/products/{id}",
-        "GET /api/products/export", "POST /api/products/import",
-        "GET /api/posts", "GET /api/posts/{id}", "POST /api/posts", "DELETE /api/posts/{id}",
-        "GET /api/posts/{id}/comments", "POST /api/posts/{id}/comments", "GET /api/comments/{id}",
-        "GET /api/users", "GET /api/users/{id}", "PATCH /api/users/{id}", "DELETE /api/users/{id}",
-        "GET /api/users/{id}/posts", "GET /api/users/{id}/comments", "GET /api/users/{id}/overview", "GET /api/profile",
-        "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh", "GET /.well-known/jwks.json",
-        "GET /api/jobs", "GET /api/jobs/{id}", "POST /api/jobs/{id}/retry",
-        "GET /health/ready", "GET /health/live",
-    ];
-
-    private static readonly string[] Strings =
-    [
-        "", " ", "a", "Ünïcödé ✓", "日本語のテキスト", "😀🚀", "\u0000", "\uFEFFbom", "\u202Eright-to-left", "<script>alert(1)</script>",
-        "' OR '1'='1", "\"quoted\"", "\\\\", "%00", "%2e%2e%2f", "../../etc/passwd", "{\"$gt\":\"\"}", "null", "NaN", "-0",
-        new string('x', 300), new string('y', 5_000), "user@example.com", "not-an-email", "ops@@example..com",
-    ];
-
-    private static readonly string[] Ids =
-    [
-        "0", "-1", "1", "+1", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "99999999999999999999",
-        "abc", "1.5", "1e3", "0x10", "%20", "🚀", "1;DROP", "1%00", "00000000001",
-    ];
-
-    private static readonly string[] Queries =
-    [
-        "", "?limit=0", "?limit=-1", "?limit=101", "?limit=abc", "?limit=1&limit=2", "?cursor=garbage", "?cursor=",
-        "?before=abc", "?before=-5", "?q=%F0%9F%9A%80", "?q=%00", "?search=" + new string('q', 1000), "?minPrice=abc",
-        "?minPrice=10&maxPrice=1", "?maxPrice=-1", "?page=1", "?%zz=1", "?a[b]=c", "?limit=5&cursor=eyJpZCI6MX0",
-    ];
-
-    public HttpRequestMessage Create(int index)
-    {
-        var random = new Random(HashCode.Combine(seed, index));
-        var template = Templates[random.Next(Templates.Length)].Split(' ');
-        var method = random.Next(20) == 0 ? Pick(random, ["PUT", "PATCH", "OPTIONS", "HEAD", "TRACE", "POST", "GET", "DELETE"]) : template[0];
-        var path = template[1].Replace("{id}", Id(random), StringComparison.Ordinal) + Pick(random, Queries);
-        var request = new HttpRequestMessage(new HttpMethod(method), path);
-        var caller = Caller(random, method);
-        if (caller is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", caller);
-        }
-
-        AddHeaders(random, request);
-        if (method is "POST" or "PUT" or "PATCH" || random.Next(10) == 0)
-        {
-            request.Content = Body(random, template[1]);
-        }
-
-        return request;
-    }
-
-    /// <summary>Nobody, the stranger, garbage, forged tokens; the admin only for reads, so no fuzzed write is legitimate.</summary>
-    private string? Caller(Random random, string method) => random.Next(8) switch
-    {
-        0 or 1 => null,
-        2 or 3 => "Bearer " + stranger.AccessToken,
-        4 => method is "GET" or "HEAD" ? "Bearer " + victims.Admin.AccessToken : "Bearer " + stranger.AccessToken,
-        5 => "Bearer " + Garble(random, stranger.AccessToken),
-        6 => Pick(random, ["Bearer", "Bearer ", "Basic YWRtaW46YWRtaW4=", "bearer x.y.z", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIiwicm9sZSI6ImFkbWluIn0.", "Bearer " + new string('a', 4000)]),
-        _ => "Bearer " + AlgNone(victims.Admin.AccessToken),
-    };
-
-    private static void AddHeaders(Random random, HttpRequestMessage request)
-    {
-        if (random.Next(4) == 0)
-        {
-            request.Headers.TryAddWithoutValidation("X-Request-Id", Pick(random, ["é-ü", new string('r', 500), "", "\t", "id with spaces"]));
-        }
-
-        if (random.Next(6) == 0)
-        {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", Pick(random, ["k", "ключ", new string('k', 300), "\"quoted\"", " "]));
-        }
-
-        if (random.Next(6) == 0)
-        {
-            request.Headers.TryAddWithoutValidation("If-None-Match", Pick(random, ["*", "\"x\"", "W/\"1\"", "garbage", "\"", new string('e', 200)]));
-        }
-
-        if (random.Next(8) == 0)
-        {
-            request.Headers.TryAddWithoutValidation("Accept", Pick(random, ["text/html", "*/*;q=abc", "application/xml", "", "✓/✓"]));
-        }
-
-        if (random.Next(10) == 0)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", Pick(random, ["1.2.3.4", "not-an-ip", "::1, 10.0.0.1", new string('9', 100)]));
-        }
-    }
-
-    private static HttpContent Body(Random random, string route)
-    {
-        var json = random.Next(10) switch
-        {
-            0 => "{",
-            1 => "",
-            2 => "[]",
-            3 => "null",
-            4 => new string('[', 2_000) + new string(']', 2_000),
-            5 => "{\"a\":" + new string('{', 200) + new string('}', 200) + "}",
-            6 => "{\"name\":\"\uD800\"}",
-            _ => Object(random, route),
-        };
-        var content = new StringContent(json, Encoding.UTF8);
-        content.Headers.ContentType = random.Next(8) switch
-        {
-            0 => new MediaTypeHeaderValue("text/plain"),
-            1 => MediaTypeHeaderValue.Parse("application/json; charset=utf-7"),
-            2 => MediaTypeHeaderValue.Parse("application/json; charset=latin1"),
-            3 => null,
-            _ => MediaTypeHeaderValue.Parse("application/json"),
-        };
-        if (random.Next(15) == 0)
-        {
-            // Raw bytes that are not UTF-8 at all.
-            var bytes = new byte[random.Next(1, 64)];
-            random.NextBytes(bytes);
-            var raw = new ByteArrayContent(bytes);
-            raw.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-            return raw;
-        }
-
-        return content;
-    }
-
-    /// <summary>The route's own fields with wrong types and values, plus fields nobody may set (mass assignment).</summary>
-    private static string Object(Random random, string route)
-    {
-        string[] fields = route switch
-        {
-            var r when r.StartsWith("/api/products", StringComparison.Ordinal) => ["name", "description", "price", "stock", "csv"],
-            var r when r.Contains("comments", StringComparison.Ordinal) => ["body"],
-            var r when r.StartsWith("/api/posts", StringComparison.Ordinal) => ["title", "body"],
-            var r when r.StartsWith("/api/auth", StringComparison.Ordinal) => ["email", "password", "name", "refreshToken"],
-            _ => ["name", "email"],
-        };
-        var members = fields.Concat(["id", "role", "userId", "authorId", "createdAt", "email", "isAdmin", "__proto__"])
-            .Where(_ => random.Next(3) != 0)
-            .Distinct()
-            .Select(field => $"{JsonSerializer.Serialize(field)}:{Value(random)}");
-        return "{" + string.Join(",", members) + "}";
-    }
-
-    private static string Value(Random random) => random.Next(10) switch
-    {
-        0 => "null",
-        1 => "true",
-        2 => Pick(random, ["0", "-1", "1.5", "1e308", "-1e308", "9223372036854775808", "12345678901234567890.123"]),
-        3 => "[1,\"two\",{}]",
-        4 => "{\"nested\":{\"deeper\":[null]}}",
-        5 => "\"admin\"",
-        _ => JsonSerializer.Serialize(Pick(random, Strings)),
-    };
-
-    /// <summary>
-    /// An odd id, one of what exists (the victims' and the stranger's), or one far beyond anything the suite creates:
-    /// the services cache "not found" too, and a probe of an id that another test of the collection is about to
-    /// create would leave a replica answering 404 for it until the create's backplane message arrives.
-    /// </summary>
-    private string Id(Random random) => random.Next(3) switch
-    {
-        0 => Pick(random, Ids),
-        1 => Pick(random, [victims.Product, victims.Post, victims.Comment, victims.Owner.Id, stranger.Id]).ToString(CultureInfo.InvariantCulture),
-        _ => random.Next(1_000_000, 1_000_050).ToString(CultureInfo.InvariantCulture),
-    };
-
-    private static string Garble(Random random, string token)
-    {
-        var chars = token.ToCharArray();
-        chars[random.Next(chars.Length)] = (char)('A' + random.Next(26));
-        return new string(chars);
-    }
-
-    /// <summary>The admin's token with its header swapped for <c>alg: none</c> and the signature dropped.</summary>
-    private static string AlgNone(string token)
-    {
-        var parts = token.Split('.');
-        return "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + parts[1] + ".";
-    }
-
-    private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
 }

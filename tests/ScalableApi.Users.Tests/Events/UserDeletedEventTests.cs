@@ -1,37 +1,21 @@
 using Dapper;
 using ScalableApi.Platform.Messaging;
-using StackExchange.Redis;
 
 namespace ScalableApi.Users.Tests.Events;
 
 /// <summary>The users service with its outbox relay and token revocation on a real store (own key prefix).</summary>
 public class EventedUsers(DatabaseEngine engine, RedisStoreKind storeKind) : UsersFactory(engine)
 {
-    private TestRedis? _store;
-    private ConnectionMultiplexer? _client;
+    private PrefixedStore? _events;
 
-    public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+    private PrefixedStore Events => _events ??= Own(new PrefixedStore(storeKind));
 
-    public TestRedis Store => _store ??= TestRedis.Start(storeKind);
+    public string Prefix => Events.Prefix;
 
-    public StackExchange.Redis.IDatabase Redis => (_client ??= ConnectionMultiplexer.Connect(Store.ConnectionString)).GetDatabase();
+    public StackExchange.Redis.IDatabase Redis => Events.Redis;
 
     protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings =>
-    [
-        new("ConnectionStrings:redis", Store.ConnectionString),
-        new("Caching:Name", "users-" + Prefix),
-        new("Messaging:KeyPrefix", Prefix),
-        new("Auth:Revocation:KeyPrefix", Prefix),
-        new("Messaging:RelayInterval", "00:00:00.020"),
-    ];
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _client?.Dispose();
-        _store?.Dispose();
-        GC.SuppressFinalize(this);
-    }
+        [.. Events.Settings("users"), new("Messaging:RelayInterval", "00:00:00.020")];
 }
 
 public sealed class SqliteGarnetUsers() : EventedUsers(DatabaseEngine.Sqlite, RedisStoreKind.Garnet);
@@ -107,7 +91,8 @@ public abstract class UserDeletedEventTests(EventedUsers factory)
         using var _ = await client.DeleteAsync(new Uri($"/api/users/{user.Id}", UriKind.Relative));
         await Eventually.HoldsAsync(async () => await FindAsync(user.Id) is not null, "relayed");
 
-        var metrics = await factory.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        using var scraper = factory.CreateClient();
+        var metrics = (await MetricsPage.ScrapeAsync(scraper)).Text;
 
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("outbox_pending ", StringComparison.Ordinal));
     }
@@ -135,12 +120,5 @@ public abstract class UserDeletedEventTests(EventedUsers factory)
 
 public sealed class SqliteGarnetUserDeletedEventTests(SqliteGarnetUsers factory) : UserDeletedEventTests(factory), IClassFixture<SqliteGarnetUsers>;
 
-public sealed class PostgresRedisServerUserDeletedEventTests : UserDeletedEventTests, IClassFixture<PostgresRedisServerUsers>
-{
-    public PostgresRedisServerUserDeletedEventTests(PostgresRedisServerUsers factory)
-        : base(factory)
-    {
-        TestDatabase.SkipUnlessPostgres();
-        TestRedis.SkipUnless(RedisStoreKind.RedisServer);
-    }
-}
+public sealed class PostgresRedisServerUserDeletedEventTests(PostgresRedisServerUsers factory)
+    : UserDeletedEventTests(CiRequirement.PostgresAndRedisServer(factory)), IClassFixture<PostgresRedisServerUsers>;
