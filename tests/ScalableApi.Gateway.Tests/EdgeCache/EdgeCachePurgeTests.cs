@@ -93,7 +93,7 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         await using var reader = Gateway();
         using var client = reader.CreateClient();
         using var writersClient = writer.CreateClient();
-        using var admin = Admin(writer);
+        using var admin = writer.CreateClient(writer.Tokens.Admin());
         foreach (var http in new[] { client, writersClient })
         {
             await http.GetStringAsync("/api/products/cached/43");

@@ -21,8 +21,7 @@ public sealed class SurrogateKeyStrippingTests : IAsyncLifetime
             _upstream.Server.Address,
             new Dictionary<string, string?> { ["Gateway:EdgeCache:Enabled"] = edgeCacheEnabled ? "true" : "false" });
         using var client = gateway.CreateClient();
-        using var admin = gateway.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", gateway.Tokens.Admin());
+        using var admin = gateway.CreateClient(gateway.Tokens.Admin());
 
         using var anonymous = await client.GetAsync("/api/products/cached/1");
         using var personal = new HttpRequestMessage(HttpMethod.Get, "/api/products/cached/1");
