@@ -125,7 +125,19 @@ public abstract class UserDeletedTests(EventedContent factory)
     }
 }
 
+/// <summary>
+/// The event metrics are process-wide: two suites retrying their poison events at once would count each other's
+/// retries (a clean-clone CI run saw 3 where 2 were expected). One collection runs them one after the other.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class UserDeletedSuites
+{
+    public const string Name = "UserDeleted suites (shared event metrics)";
+}
+
+[Collection(UserDeletedSuites.Name)]
 public sealed class SqliteGarnetUserDeletedTests(SqliteGarnetContent factory) : UserDeletedTests(factory), IClassFixture<SqliteGarnetContent>;
 
+[Collection(UserDeletedSuites.Name)]
 public sealed class PostgresRedisServerUserDeletedTests(PostgresRedisServerContent factory)
     : UserDeletedTests(CiRequirement.PostgresAndRedisServer(factory)), IClassFixture<PostgresRedisServerContent>;
