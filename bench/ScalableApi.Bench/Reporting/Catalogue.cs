@@ -18,7 +18,7 @@ internal static class Catalogue
         new("ours-gateway", "ours: gateway → 2 catalog replicas (+ users, content); its edge cache on, as shipped"),
         new("ours-gateway-edge-off", "ours: the same topology through a gateway with Gateway:EdgeCache:Enabled=false"),
         new("catalog-direct", "ours: one catalog replica, no gateway"),
-        new("ours-gateway-catalog", "ours: a gateway → that one catalog replica (static destination)"),
+        new("ours-gateway-catalog", "ours: a gateway → that one catalog replica (static destination, edge cache off: a hop, not a cache)"),
         new("yarp-bare-2", "bare YARP (no middleware) → the same 2 catalog replicas"),
         new("nginx-catalog", "nginx → one catalog replica"),
         new("yarp-bare-catalog", "bare YARP (no middleware) → one catalog replica"),
