@@ -170,7 +170,6 @@ internal sealed class EdgeCacheMiddleware(
 
         // Waiting requests may take the entry now, without waiting for this client to read its copy.
         store.Release(key, leader);
-        response.Headers.Remove(SurrogateKeyHeader);
         if (stored is not null && Freshness.Matches(ifNoneMatch, stored.ETag))
         {
             NotModified(response);
@@ -262,14 +261,13 @@ internal sealed class EdgeCacheMiddleware(
         }
     }
 
-    /// <summary>The keys the service named (none: everything), taken out of the response the client will see.</summary>
-    private static string[] TakeKeys(HttpResponse response)
-    {
-        var keys = response.Headers[SurrogateKeyPurgeHeader].ToString()
+    /// <summary>
+    /// The keys the service named (none: everything). The header itself goes at the response's start, with
+    /// <c>Surrogate-Key</c>, for every response (<see cref="EdgeCacheExtensions.UseEdgeCache"/>).
+    /// </summary>
+    private static string[] TakeKeys(HttpResponse response) =>
+        response.Headers[SurrogateKeyPurgeHeader].ToString()
             .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        response.Headers.Remove(SurrogateKeyPurgeHeader);
-        return keys;
-    }
 
     private static bool ChangedNothing(int status) => status is >= 400 and < 500;
 
