@@ -29,13 +29,9 @@ internal static class Targets
             var ours = Find(medians, "ours-gateway", "a", c);
             var seed = Find(medians, "express-2-nginx-keepalive", "a", c);
             const string EdgeTarget = "(a-edge) gateway with its edge cache ≥ 5× two Express + nginx keepalive, lower p99";
-            results.Add(ours is null || seed is null
-                ? new(EdgeTarget, c, "not measured", NotRun)
-                : new(
-                    EdgeTarget,
-                    c,
-                    $"{Ratio(ours.Rps, seed.Rps)}× ({Rps(ours.Rps)} vs {Rps(seed.Rps)} req/s); p99 {Ms(ours.P99Ms)} vs {Ms(seed.P99Ms)} ms",
-                    ours.Rps >= 5 * seed.Rps && ours.P99Ms < seed.P99Ms ? Pass : Miss));
+            results.Add(Compare(EdgeTarget, c, ours, seed, static (x, y) => (
+                $"{Ratio(x.Rps, y.Rps)}× ({Rps(x.Rps)} vs {Rps(y.Rps)} req/s); p99 {Ms(x.P99Ms)} vs {Ms(y.P99Ms)} ms",
+                x.Rps >= 5 * y.Rps && x.P99Ms < y.P99Ms)));
 
             // Like with like: two caching edges, each with a write a second to one product during the load.
             const string CacheTarget = "(a-edge) gateway ≥ nginx proxy_cache → two Express, 0 stale reads after a write's response";
@@ -53,23 +49,15 @@ internal static class Targets
             const string EdgeOffTarget = "(a) gateway, edge cache off, ≥ 75 % of bare YARP → the same 2 replicas";
             var edgeOff = Find(medians, "ours-gateway-edge-off", "a", c);
             var bareYarp = Find(medians, "yarp-bare-2", "a", c);
-            results.Add(edgeOff is null || bareYarp is null
-                ? new(EdgeOffTarget, c, "not measured", NotRun)
-                : new(
-                    EdgeOffTarget,
-                    c,
-                    $"{Percent(edgeOff.Rps, bareYarp.Rps)} ({Rps(edgeOff.Rps)} vs {Rps(bareYarp.Rps)} req/s)",
-                    edgeOff.Rps >= 0.75 * bareYarp.Rps ? Pass : Miss));
+            results.Add(Compare(EdgeOffTarget, c, edgeOff, bareYarp, static (x, y) => (
+                $"{Percent(x.Rps, y.Rps)} ({Rps(x.Rps)} vs {Rps(y.Rps)} req/s)",
+                x.Rps >= 0.75 * y.Rps)));
 
             var direct = Find(medians, "catalog-direct", "b", c);
             var kestrel = Find(medians, "kestrel-json", "b", c);
-            results.Add(direct is null || kestrel is null
-                ? new("(b) one catalog replica ≥ 45 % of bare Kestrel /json", c, "not measured", NotRun)
-                : new(
-                    "(b) one catalog replica ≥ 45 % of bare Kestrel /json",
-                    c,
-                    $"{Percent(direct.Rps, kestrel.Rps)} ({Rps(direct.Rps)} vs {Rps(kestrel.Rps)} req/s)",
-                    direct.Rps >= 0.45 * kestrel.Rps ? Pass : Miss));
+            results.Add(Compare("(b) one catalog replica ≥ 45 % of bare Kestrel /json", c, direct, kestrel, static (x, y) => (
+                $"{Percent(x.Rps, y.Rps)} ({Rps(x.Rps)} vs {Rps(y.Rps)} req/s)",
+                x.Rps >= 0.45 * y.Rps)));
 
             // Like with like: our gateway and nginx, each in front of the same single replica.
             var nginx = Find(medians, "nginx-catalog", "b", c);
@@ -97,13 +85,9 @@ internal static class Targets
             {
                 var mixed = Find(medians, "ours-gateway", "e", c);
                 var mixedSeed = Find(medians, "express-2-nginx-keepalive", "e", c);
-                results.Add(mixed is null || mixedSeed is null
-                    ? new("(e) with a standby: gateway ≥ 2× two Express + nginx keepalive", c, "not measured", NotRun)
-                    : new(
-                        "(e) with a standby: gateway ≥ 2× two Express + nginx keepalive",
-                        c,
-                        $"{Ratio(mixed.Rps, mixedSeed.Rps)}× ({Rps(mixed.Rps)} vs {Rps(mixedSeed.Rps)} req/s); p99 {Ms(mixed.P99Ms)} vs {Ms(mixedSeed.P99Ms)} ms",
-                        mixed.Rps >= 2 * mixedSeed.Rps ? Pass : Miss));
+                results.Add(Compare("(e) with a standby: gateway ≥ 2× two Express + nginx keepalive", c, mixed, mixedSeed, static (x, y) => (
+                    $"{Ratio(x.Rps, y.Rps)}× ({Rps(x.Rps)} vs {Rps(y.Rps)} req/s); p99 {Ms(x.P99Ms)} vs {Ms(y.P99Ms)} ms",
+                    x.Rps >= 2 * y.Rps)));
             }
 
             var yarp1 = Find(medians, "yarp-bare-catalog", "b", c);
@@ -129,6 +113,18 @@ internal static class Targets
                     : string.Join("; ", failed.Select(f => $"{f.System} ({f.Scenario}) c={f.Connections}: {f.Non2xx} non-2xx, {f.SocketErrors} socket errors")),
             reads.Length == 0 ? NotRun : failed.Length == 0 ? Pass : Miss));
         return results;
+    }
+
+    /// <summary>A target on two medians: "not measured" when either is missing, else what <paramref name="evaluate"/> says of them.</summary>
+    private static TargetResult Compare(string target, int connections, Median? candidate, Median? baseline, Func<Median, Median, (string Measured, bool Holds)> evaluate)
+    {
+        if (candidate is null || baseline is null)
+        {
+            return new(target, connections, "not measured", NotRun);
+        }
+
+        var (measured, holds) = evaluate(candidate, baseline);
+        return new(target, connections, measured, holds ? Pass : Miss);
     }
 
     private static Median? Find(IReadOnlyList<Median> medians, string system, string scenario, int connections) =>
