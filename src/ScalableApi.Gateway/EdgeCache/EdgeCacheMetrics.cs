@@ -10,6 +10,7 @@ internal sealed class EdgeCacheMetrics
     private readonly Counter<long> _purges;
     private readonly Meter _meter;
     private Func<long> _bytes = static () => 0;
+    private Func<bool> _purgeChannelUp = static () => true;
 
     // Totals kept beside the counter so the dashboard reads the gateway's own figures without a MeterListener.
     private long _hits;
@@ -27,6 +28,8 @@ internal sealed class EdgeCacheMetrics
             "gateway_edge_cache_purges_total", "{purge}", "Purges of the edge cache: local (a write through this gateway), remote (another gateway's write), reconnect (the purge channel came back).")
             .WithLabels("source");
         _meter.CreateObservableGauge("gateway_edge_cache_bytes", () => _bytes(), "By", "Estimated memory held by edge cache entries.");
+        _meter.CreateObservableGauge(
+            "gateway_edge_cache_purge_channel_up", () => _purgeChannelUp() ? 1 : 0, "{state}", "1 while every gateway's purge is sure to reach this one (or there is no store); 0 while the channel is down and hits are capped in age.");
     }
 
     public void Request(string route, string result)
@@ -56,6 +59,8 @@ internal sealed class EdgeCacheMetrics
     public void Purge(string source) => _purges.Add(1, new KeyValuePair<string, object?>("source", source));
 
     public void ObserveBytes(Func<long> bytes) => _bytes = bytes;
+
+    public void ObservePurgeChannel(Func<bool> up) => _purgeChannelUp = up;
 }
 
 internal readonly record struct EdgeCacheTotals(long Hits, long Misses, long Stale, long Bypasses, long Bytes);

@@ -224,6 +224,29 @@ public sealed class EdgeCachePurgeTests : IAsyncLifetime
         Assert.Equal(afterReconnect + 1, _upstream.Requests);
     }
 
+    [Fact]
+    public async Task A_gateway_started_while_the_store_is_down_serves_full_age_hits_once_the_channel_comes_up()
+    {
+        _redis.Stop();
+        await using var reader = Gateway(OnFakeTime);
+        using var client = reader.CreateClient();
+        await client.GetStringAsync("/api/products/cached/3");
+        Assert.Equal(0, PrometheusText.Value(await client.GetStringAsync("/metrics"), "gateway_edge_cache_purge_channel_up"));
+
+        _redis.Restart();
+        await Eventually.HoldsAsync(
+            async () => PrometheusText.Value(await client.GetStringAsync("/metrics"), "gateway_edge_cache_purge_channel_up") == 1,
+            "the channel is up once the store is");
+        // What was cached while nobody's purges could reach us went with the reconnect; what is cached now stays a hit
+        // for its whole freshness, not only for the second a down channel allows (past the no-fill pause a purge starts).
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var before = _upstream.Requests;
+        await client.GetStringAsync("/api/products/cached/3");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await client.GetStringAsync("/api/products/cached/3");
+        Assert.Equal(before + 1, _upstream.Requests);
+    }
+
     private GatewayFactory Gateway(Action<IServiceCollection>? services = null) => EdgeGateways.Create(
         _upstream.Server.Address,
         new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _redis.ConnectionString },
