@@ -155,12 +155,7 @@ public sealed class ProbeApp : IAsyncDisposable
     }
 
     /// <summary>A loopback port that was free a moment ago and that nothing here listens on: connecting is refused.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ClosedPort() => LoopbackPorts.Free();
 
     /// <summary>Bodies of every shape the response buffering has to get right.</summary>
     private static void MapResponseProbes(RouteGroupBuilder probe)
