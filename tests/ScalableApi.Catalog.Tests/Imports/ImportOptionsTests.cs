@@ -10,12 +10,8 @@ public sealed class ImportOptionsTests
     [InlineData("Catalog:Import:ChunkBytes", "1024")]
     [InlineData("Catalog:Import:BatchSize", "0")]
     [InlineData("Catalog:Import:BatchSize", "many")]
-    public async Task ImportOptions_refuse(string key, string value)
-    {
-        var message = await StartupFailure.MessageAsync(() => new CatalogService(new() { [key] = value }));
-
-        Assert.Contains(key, message, StringComparison.Ordinal);
-    }
+    public Task ImportOptions_refuse(string key, string value) =>
+        StartupFailure.AssertNamesKeyAsync(settings => new CatalogService(settings), key, value);
 
     private sealed class CatalogService(Dictionary<string, string?> settings) : ServiceFactory<Program>(DatabaseEngine.Sqlite)
     {
