@@ -12,11 +12,7 @@ internal sealed class CatalogService : IPlatformService
     public static void AddServices(WebApplicationBuilder builder)
     {
         builder.AddFeature<ProductStore, ProductCache>();
-        builder.Services.AddOptions<ImportOptions>()
-            .Bind(builder.Configuration.GetSection(ImportOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<ProductImportStore>();
+        builder.AddFeature<ImportOptions>(ImportOptions.SectionName, static services => services.AddSingleton<ProductImportStore>());
         builder.AddJobs();
         builder.AddJobHandler<ProductImportHandler>();
     }

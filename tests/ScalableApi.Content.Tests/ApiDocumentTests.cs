@@ -23,8 +23,4 @@ public abstract class ApiDocumentTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteApiDocumentTests(SqliteFixture fixture) : ApiDocumentTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresApiDocumentTests : ApiDocumentTests, IClassFixture<PostgresFixture>
-{
-    public PostgresApiDocumentTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresApiDocumentTests(PostgresFixture fixture) : ApiDocumentTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace ScalableApi.Gateway.Tests;
 
 /// <summary>A real Kestrel server on a loopback port that answers with its own name: a stand-in replica.</summary>
@@ -51,14 +49,7 @@ internal sealed class UpstreamServer : IAsyncDisposable
     }
 
     /// <summary>An address nothing listens on: connecting to it is refused at once.</summary>
-    public static string DeadAddress()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}/";
-    }
+    public static string DeadAddress() => $"http://127.0.0.1:{LoopbackPorts.Free()}/";
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

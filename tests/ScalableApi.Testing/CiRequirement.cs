@@ -31,8 +31,7 @@ public static class CiRequirement
     /// </summary>
     public static T PostgresAndRedisServer<T>(T fixture)
     {
-        TestDatabase.SkipUnlessPostgres();
         TestRedis.SkipUnless(RedisStoreKind.RedisServer);
-        return fixture;
+        return TestDatabase.RequirePostgres(fixture);
     }
 }

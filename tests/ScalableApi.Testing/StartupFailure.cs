@@ -42,6 +42,26 @@ public static class StartupFailure
         return string.Join(Environment.NewLine, Messages(exception));
     }
 
+    /// <summary>
+    /// The rule of every options test: a host made by <paramref name="create"/> with the one setting
+    /// <paramref name="key"/> = <paramref name="value"/> refuses to start, with a message naming the key.
+    /// </summary>
+    public static async Task AssertNamesKeyAsync<TEntryPoint>(Func<Dictionary<string, string?>, WebApplicationFactory<TEntryPoint>> create, string key, string value)
+        where TEntryPoint : class
+    {
+        var message = await MessageAsync(() => create(new() { [key] = value }));
+
+        Assert.Contains(key, message, StringComparison.Ordinal);
+    }
+
+    /// <summary>As above, for hosts started by hand (<c>WebApplication</c>).</summary>
+    public static async Task AssertNamesKeyAsync(Func<Dictionary<string, string?>, Task> start, string key, string value)
+    {
+        var message = await MessageAsync(() => start(new() { [key] = value }));
+
+        Assert.Contains(key, message, StringComparison.Ordinal);
+    }
+
     private static bool LostToTheFactoryRace(Exception exception) =>
         exception is ObjectDisposedException { ObjectName: "IServiceProvider" } disposed
         && disposed.StackTrace?.Contains("DeferredHost", StringComparison.Ordinal) == true;

@@ -39,6 +39,17 @@ public sealed class TestDatabase : IAsyncDisposable
     public static void SkipUnlessPostgres() =>
         CiRequirement.SkipUnlessPresent(PostgresAvailable ? null : $"{PostgresEnvironmentVariable} is not set", "PostgreSQL");
 
+    /// <summary>
+    /// For a PostgreSQL variant's base-constructor argument, so the variant is one line like its SQLite twin
+    /// (<c>class PostgresXTests(PostgresFixture f) : XTests(TestDatabase.RequirePostgres(f)), IClassFixture&lt;PostgresFixture&gt;;</c>):
+    /// <see cref="SkipUnlessPostgres"/>, then hands <paramref name="fixture"/> on.
+    /// </summary>
+    public static T RequirePostgres<T>(T fixture)
+    {
+        SkipUnlessPostgres();
+        return fixture;
+    }
+
     public static Task<TestDatabase> CreateAsync(DatabaseEngine engine) =>
         engine == DatabaseEngine.Postgres ? CreatePostgresAsync() : Task.FromResult(CreateSqlite());
 

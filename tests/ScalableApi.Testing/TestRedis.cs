@@ -1,19 +1,9 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Garnet;
 using Garnet.server;
 
 namespace ScalableApi.Testing;
 
-/// <summary>The two Redis-protocol stores the product supports; shared-state suites run on both.</summary>
-public enum RedisStoreKind
-{
-    /// <summary>Embedded Garnet, the AppHost's default store (always available).</summary>
-    Garnet,
-
-    /// <summary>A real redis-server: the one named by <see cref="TestRedis.EnvironmentVariable"/>, or a private process.</summary>
-    RedisServer,
-}
 
 /// <summary>
 /// A Redis-protocol server for a test. <see cref="Start(RedisStoreKind)"/> gives the store of one kind: an embedded
@@ -23,7 +13,7 @@ public enum RedisStoreKind
 /// <c>abstract class XxxTests(RedisStoreKind store)</c> + <c>GarnetXxxTests</c> / <c>RedisServerXxxTests</c>, so the
 /// store is in every test's name (.ci/run counts passed <c>RedisServer</c> tests like it counts PostgreSQL ones).
 /// </summary>
-public sealed class TestRedis : IDisposable
+public sealed partial class TestRedis : IDisposable
 {
     public const string EnvironmentVariable = "SCALABLEAPI_TEST_REDIS";
 
@@ -60,7 +50,7 @@ public sealed class TestRedis : IDisposable
         string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvironmentVariable)) ? StartEmbedded() : Shared();
 
     /// <summary>An embedded Garnet whatever is configured (for tests that stop it).</summary>
-    public static TestRedis StartEmbedded() => StartGarnet(FreePort());
+    public static TestRedis StartEmbedded() => StartGarnet(LoopbackPorts.Free());
 
     /// <summary>
     /// A store of <paramref name="kind"/>. The redis-server is shared by every test (and test run) using it: tests
@@ -100,7 +90,7 @@ public sealed class TestRedis : IDisposable
         SkipUnless(RedisStoreKind.RedisServer, needBinary: true);
         var folder = Path.Combine(Path.GetTempPath(), "scalableapi-tests", "redis-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var store = new TestRedis(RedisStoreKind.RedisServer, "127.0.0.1", FreePort(), owned: true, folder);
+        var store = new TestRedis(RedisStoreKind.RedisServer, "127.0.0.1", LoopbackPorts.Free(), owned: true, folder);
         store.StartProcess();
         return store;
     }
@@ -128,63 +118,6 @@ public sealed class TestRedis : IDisposable
         }
 
         CiRequirement.SkipUnlessPresent(missing, "redis-server");
-    }
-
-    /// <summary>Takes the store away as a crash would (its data is lost); the port stays reserved for <see cref="Restart"/>.</summary>
-    public void Stop()
-    {
-        EnsureOwned();
-        if (_garnet is { } garnet)
-        {
-            _garnet = null;
-            garnet.Dispose();
-        }
-
-        if (_process is { } process)
-        {
-            _process = null;
-            // SHUTDOWN NOSAVE over the protocol (what redis-cli sends); the process exits once it has closed its port.
-            try
-            {
-                Send("SHUTDOWN NOSAVE");
-            }
-            catch (SocketException)
-            {
-                // Already gone.
-            }
-            catch (IOException)
-            {
-                // The server closes the connection as it shuts down.
-            }
-
-            if (!process.WaitForExit(10_000))
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
-    }
-
-    /// <summary>Starts the store again on the same port, empty.</summary>
-    public void Restart()
-    {
-        EnsureOwned();
-        if (IsRunning)
-        {
-            return;
-        }
-
-        if (Kind == RedisStoreKind.Garnet)
-        {
-            _garnet = NewGarnet(Port);
-            _garnet.Start();
-        }
-        else
-        {
-            StartProcess();
-        }
     }
 
     public void Dispose()
@@ -222,84 +155,9 @@ public sealed class TestRedis : IDisposable
         QuietMode = true,
     });
 
-    private void StartProcess()
-    {
-        var start = new ProcessStartInfo(RedisServerBinary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _folder!,
-        };
-        // Loopback only, nothing on disk but its log; in the foreground so this test owns the process.
-        foreach (var arg in new[]
-        {
-            "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", _folder!,
-            "--logfile", Path.Combine(_folder!, "redis.log"),
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                if (Send("PING").StartsWith("+PONG", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException)
-            {
-                // Not listening yet.
-            }
-
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                var log = Path.Combine(_folder!, "redis.log");
-                throw new InvalidOperationException(
-                    $"redis-server did not answer on port {Port}: {(File.Exists(log) ? File.ReadAllText(log) : "no log")}");
-            }
-
-            Thread.Sleep(20);
-        }
-    }
-
-    /// <summary>One inline command, one line of answer.</summary>
-    private string Send(string command)
-    {
-        using var client = new TcpClient();
-        client.Connect(IPAddress.Loopback, Port);
-        client.ReceiveTimeout = 2_000;
-        using var stream = client.GetStream();
-        stream.Write(Encoding.ASCII.GetBytes(command + "\r\n"));
-        var buffer = new byte[256];
-        var read = stream.Read(buffer);
-        return Encoding.ASCII.GetString(buffer, 0, read);
-    }
-
-    private void EnsureOwned()
-    {
-        if (!Owned)
-        {
-            throw new InvalidOperationException("The shared redis-server is not this test's to stop: use TestRedis.StartStoppable.");
-        }
-    }
-
     private static string? FindOnPath(string binary) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, binary))
             .FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -106,10 +106,5 @@ public static class TestStandby
     private static string Require(string variable) =>
         Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"{variable} is not set.");
 
-    private static int UnusedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int UnusedPort() => LoopbackPorts.Free();
 }

@@ -129,8 +129,4 @@ public abstract class HostileInputTests(UsersFactory factory)
 
 public sealed class SqliteHostileInputTests(SqliteFixture factory) : HostileInputTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresHostileInputTests : HostileInputTests, IClassFixture<PostgresFixture>
-{
-    public PostgresHostileInputTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresHostileInputTests(PostgresFixture factory) : HostileInputTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

@@ -62,6 +62,14 @@ public abstract class UsersFactory(DatabaseEngine engine) : ServiceFactory<Progr
         return (await response.Content.ReadFromJsonAsync<UserResponse>())!;
     }
 
+    /// <summary>The public profile <c>GET /api/users/{id}</c> answers, or null on 404.</summary>
+    internal async Task<PublicUserResponse?> PublicProfileAsync(long id)
+    {
+        using var client = CreateClient();
+        var response = await client.GetAsync($"/api/users/{id}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<PublicUserResponse>();
+    }
+
     internal async Task<TokenResponse> LoginAsync(string email, string password)
     {
         using var client = CreateClient();

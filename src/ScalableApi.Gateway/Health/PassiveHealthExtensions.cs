@@ -14,9 +14,8 @@ internal static class PassiveHealthExtensions
     public static WebApplicationBuilder AddGatewayPassiveHealth(this WebApplicationBuilder builder) =>
         builder.AddFeature<PassiveHealthOptions>(PassiveHealthOptions.SectionName, services =>
         {
-            services.AddOptions<TransportFailureRateHealthPolicyOptions>()
-                .Bind(builder.Configuration.GetSection(PassiveHealthOptions.TransportFailureRateSection))
-                .ValidateOnStart();
+            // YARP's own class, without annotations: the helper binds it, TransportFailureRateValidator holds its rules.
+            services.AddValidatedOptions<TransportFailureRateHealthPolicyOptions>(builder.Configuration, PassiveHealthOptions.TransportFailureRateSection);
             services.AddSingleton<IValidateOptions<TransportFailureRateHealthPolicyOptions>, TransportFailureRateValidator>();
             services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveTransportFailuresHealthPolicy>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigFilter, ThresholdMetadataFilter>());

@@ -5,7 +5,7 @@ namespace ScalableApi.Platform.Hosting;
 /// <see cref="RetryBackoff"/> schedule between them. Job runs (<c>Jobs</c>) and event deliveries (<c>Messaging</c>)
 /// share it, each with its own defaults; the keys sit in each one's section.
 /// </summary>
-public abstract class RetryPolicyOptions(int maxAttempts, TimeSpan retryBaseDelay, TimeSpan retryMaxDelay)
+public abstract class RetryPolicyOptions(int maxAttempts, TimeSpan retryBaseDelay, TimeSpan retryMaxDelay) : IValidatableObject
 {
     /// <summary>Tries of one piece of work (the first included) before it is dead-lettered.</summary>
     [Range(1, 100)]
@@ -17,6 +17,15 @@ public abstract class RetryPolicyOptions(int maxAttempts, TimeSpan retryBaseDela
 
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = retryMaxDelay;
+
+    /// <summary>Cross-field rules (start-up, after the ranges): a first wait above the cap would never be waited.</summary>
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RetryBaseDelay > RetryMaxDelay)
+        {
+            yield return new ValidationResult($"must not exceed RetryMaxDelay ({RetryMaxDelay:c})", [nameof(RetryBaseDelay)]);
+        }
+    }
 
     /// <summary>The wait after failed try <paramref name="attempt"/> (1 for the first).</summary>
     public TimeSpan Backoff(int attempt) => RetryBackoff.Delay(attempt, RetryBaseDelay, RetryMaxDelay);

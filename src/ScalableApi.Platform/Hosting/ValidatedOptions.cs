@@ -10,12 +10,20 @@ public static class ValidatedOptions
     /// Binds <typeparamref name="TOptions"/> to <paramref name="sectionName"/> and validates it at start-up with its
     /// data annotations and, when all pass, its <see cref="IValidatableObject.Validate"/> (cross-field and list
     /// rules; a result's member name is the key below the section, e.g. <c>TrustedProxies:2</c>).
+    /// A second call for the same section (steps that several features share, such as <c>Messaging</c>) binds nothing
+    /// again: one binding, one validator, each failure reported once.
     /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
         where TOptions : class
     {
+        var builder = services.AddOptions<TOptions>();
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<TOptions>) && d.ImplementationInstance is SectionValidator<TOptions> bound && bound.SectionName == sectionName))
+        {
+            return builder;
+        }
+
         services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(sectionName));
-        return services.AddOptions<TOptions>().Bind(configuration.GetSection(sectionName)).ValidateOnStart();
+        return builder.Bind(configuration.GetSection(sectionName)).ValidateOnStart();
     }
 
     /// <summary>
@@ -33,6 +41,8 @@ public static class ValidatedOptions
     private sealed class SectionValidator<TOptions>(string sectionName) : IValidateOptions<TOptions>
         where TOptions : class
     {
+        public string SectionName => sectionName;
+
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
             if (name is not null && name != Options.DefaultName)

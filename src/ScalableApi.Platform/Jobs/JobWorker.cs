@@ -29,6 +29,12 @@ internal sealed partial class JobWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        if (!settings.WorkerEnabled)
+        {
+            // An API-only replica: it queues and shows jobs, other replicas run them.
+            return;
+        }
+
         using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
         var running = new HashSet<Task>();
         var nextSweep = DateTimeOffset.MinValue;

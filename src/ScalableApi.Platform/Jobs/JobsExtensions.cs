@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Jobs;
 
@@ -12,19 +13,11 @@ public static class JobsExtensions
     /// </summary>
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JobsOptions>()
-            .Bind(builder.Configuration.GetSection(JobsOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => o.HeartbeatInterval < o.LeaseDuration, "Jobs:HeartbeatInterval must be shorter than Jobs:LeaseDuration.")
-            .Validate(o => o.RetryBaseDelay <= o.RetryMaxDelay, "Jobs:RetryBaseDelay must not exceed Jobs:RetryMaxDelay.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<JobsOptions>(builder.Configuration, JobsOptions.SectionName);
         builder.Services.AddSingleton(new MigrationSet(typeof(JobsExtensions).Assembly, "jobs-migrations"));
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
-        if (builder.Configuration.GetValue($"{JobsOptions.SectionName}:{nameof(JobsOptions.WorkerEnabled)}", defaultValue: true))
-        {
-            builder.Services.AddHostedService<JobWorker>();
-        }
+        builder.Services.AddHostedService<JobWorker>();
 
         return builder;
     }

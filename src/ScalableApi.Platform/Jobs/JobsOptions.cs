@@ -33,4 +33,18 @@ public sealed class JobsOptions() : RetryPolicyOptions(maxAttempts: 5, retryBase
 
     /// <summary>Whether this replica runs jobs at all (an API-only replica can still queue and show them).</summary>
     public bool WorkerEnabled { get; set; } = true;
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var result in base.Validate(validationContext))
+        {
+            yield return result;
+        }
+
+        if (HeartbeatInterval >= LeaseDuration)
+        {
+            // A lease renewed no sooner than it lapses is taken over while its job still runs.
+            yield return new ValidationResult($"must be shorter than LeaseDuration ({LeaseDuration:c})", [nameof(HeartbeatInterval)]);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScalableApi.Platform.Data;
+using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Messaging;
 
@@ -54,11 +55,7 @@ public static class MessagingExtensions
         return builder;
     }
 
-    private static Microsoft.Extensions.Options.OptionsBuilder<MessagingOptions> AddMessagingOptions(WebApplicationBuilder builder)
-    {
-        return builder.Services.AddOptions<MessagingOptions>()
-            .Bind(builder.Configuration.GetSection(MessagingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-    }
+    /// <summary>The outbox and every event handler share the section: bound and validated once however many call it.</summary>
+    private static OptionsBuilder<MessagingOptions> AddMessagingOptions(WebApplicationBuilder builder) =>
+        builder.Services.AddValidatedOptions<MessagingOptions>(builder.Configuration, MessagingOptions.SectionName);
 }

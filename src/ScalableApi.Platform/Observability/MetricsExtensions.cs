@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Observability;
 
@@ -16,8 +17,7 @@ internal static class MetricsExtensions
         Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = PrometheusExport.Includes);
         Prometheus.Metrics.ConfigureEventCounterAdapter(o => o.EventSourceFilterPredicate = PrometheusExport.IncludesEventSource);
         var section = builder.Configuration.GetSection(MetricsOptions.SectionName);
-        builder.Services.AddOptions<MetricsOptions>().Bind(section).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>());
+        builder.Services.AddValidatedOptions<MetricsOptions>(builder.Configuration, MetricsOptions.SectionName);
         builder.Services.TryAddSingleton<MetricsAccess>();
         builder.Services.TryAddSingleton<PrometheusBridge>();
         builder.Services.TryAddSingleton<RequestMetrics>();

@@ -3,7 +3,7 @@ using System.Net;
 namespace ScalableApi.Platform.Observability;
 
 /// <summary>Configuration section <c>Platform:Metrics</c>: where <c>/metrics</c> is served, and to whom.</summary>
-public sealed class MetricsOptions
+public sealed class MetricsOptions : IValidatableObject
 {
     public const string SectionName = "Platform:Metrics";
 
@@ -12,6 +12,7 @@ public sealed class MetricsOptions
     /// also listens on this port (on the main listener's hosts), answers <c>/metrics</c> and <c>/health/*</c> there and
     /// nothing else, and <c>/metrics</c> is 404 on the main port.
     /// </summary>
+    [Range(0, 65535, ErrorMessage = "must be 0 (the main listener) or a TCP port 1-65535")]
     public int Port { get; set; }
 
     /// <summary>
@@ -24,27 +25,17 @@ public sealed class MetricsOptions
 
     internal IReadOnlyList<IPNetwork> ParsedNetworks() =>
         (AllowedNetworks.Count == 0 ? DefaultAllowedNetworks : AllowedNetworks).Select(n => IPNetwork.Parse(n.Trim())).ToList();
-}
 
-/// <summary>A bad port or network stops the process at start-up, naming the key.</summary>
-internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, MetricsOptions options)
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        if (options.Port is < 0 or > 65535)
+        for (var i = 0; i < AllowedNetworks.Count; i++)
         {
-            failures.Add($"{MetricsOptions.SectionName}:Port must be 0 (the main listener) or a TCP port 1-65535; got {options.Port}.");
-        }
-
-        for (var i = 0; i < options.AllowedNetworks.Count; i++)
-        {
-            if (!IPNetwork.TryParse(options.AllowedNetworks[i]?.Trim() ?? "", out _))
+            if (!IPNetwork.TryParse(AllowedNetworks[i]?.Trim() ?? "", out _))
             {
-                failures.Add($"{MetricsOptions.SectionName}:AllowedNetworks:{i} must be a CIDR network such as 10.0.0.0/8 or fd00::/8; got '{options.AllowedNetworks[i]}'.");
+                yield return new ValidationResult(
+                    $"'{AllowedNetworks[i]}' is not a CIDR network such as 10.0.0.0/8 or fd00::/8",
+                    [string.Create(CultureInfo.InvariantCulture, $"{nameof(AllowedNetworks)}:{i}")]);
             }
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using ScalableApi.Platform.Hosting;
 
 namespace ScalableApi.Platform.Security;
 
@@ -7,10 +8,7 @@ internal static class CorsExtensions
 {
     public static WebApplicationBuilder AddPlatformCors(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PlatformCorsOptions>()
-            .Bind(builder.Configuration.GetSection(PlatformCorsOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<PlatformCorsOptions>(builder.Configuration, PlatformCorsOptions.SectionName);
         builder.Services.AddCors();
         builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<PlatformCorsOptions>>((cors, configured) =>

@@ -22,6 +22,7 @@ internal sealed class PlatformCorsOptions : IValidatableObject
         ["ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-Id", "Consistency-Token", "Idempotent-Replayed"];
 
     /// <summary>How long a browser may reuse a preflight's answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be from 0 to 1 day")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Whether cookies and HTTP authentication may go with cross-origin requests (listed origins only).</summary>
@@ -29,24 +30,19 @@ internal sealed class PlatformCorsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var any = AllowedOrigins.Contains("*");
-        if (any && AllowCredentials)
+        if (AllowCredentials && AllowedOrigins.Contains("*"))
         {
-            yield return new("Cors:AllowCredentials cannot be true when Cors:AllowedOrigins contains \"*\": a browser refuses credentials with a wildcard origin, and allowing every site's credentials would be unsafe.", [nameof(AllowCredentials)]);
+            yield return new("cannot be true when AllowedOrigins contains \"*\": a browser refuses credentials with a wildcard origin, and allowing every site's credentials would be unsafe", [nameof(AllowCredentials)]);
         }
 
-        foreach (var origin in AllowedOrigins.Where(o => o != "*"))
+        for (var i = 0; i < AllowedOrigins.Count; i++)
         {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/'))
+            var origin = AllowedOrigins[i];
+            if (origin != "*" && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/')))
             {
-                yield return new($"Cors:AllowedOrigins entry '{origin}' is not an origin (scheme://host[:port], no path).", [nameof(AllowedOrigins)]);
+                yield return new($"'{origin}' is not an origin (scheme://host[:port], no path)", [string.Create(CultureInfo.InvariantCulture, $"{nameof(AllowedOrigins)}:{i}")]);
             }
-        }
-
-        if (MaxAge < TimeSpan.Zero)
-        {
-            yield return new("Cors:MaxAge must not be negative.", [nameof(MaxAge)]);
         }
     }
 }

@@ -68,8 +68,4 @@ public abstract class ProductIdempotencyTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteProductIdempotencyTests(SqliteFixture fixture) : ProductIdempotencyTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresProductIdempotencyTests : ProductIdempotencyTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductIdempotencyTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductIdempotencyTests(PostgresFixture fixture) : ProductIdempotencyTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

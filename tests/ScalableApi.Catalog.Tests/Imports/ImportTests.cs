@@ -212,8 +212,4 @@ public abstract class ImportTests(ImportFixture factory)
 
 public sealed class SqliteImportTests(SqliteImportFixture factory) : ImportTests(factory), IClassFixture<SqliteImportFixture>;
 
-public sealed class PostgresImportTests : ImportTests, IClassFixture<PostgresImportFixture>
-{
-    public PostgresImportTests(PostgresImportFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresImportTests(PostgresImportFixture factory) : ImportTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresImportFixture>;

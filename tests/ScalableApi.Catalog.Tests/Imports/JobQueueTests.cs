@@ -113,8 +113,4 @@ public abstract class JobQueueTests(ImportFixture factory)
 
 public sealed class SqliteJobQueueTests(SqliteImportFixture factory) : JobQueueTests(factory), IClassFixture<SqliteImportFixture>;
 
-public sealed class PostgresJobQueueTests : JobQueueTests, IClassFixture<PostgresImportFixture>
-{
-    public PostgresJobQueueTests(PostgresImportFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresJobQueueTests(PostgresImportFixture factory) : JobQueueTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresImportFixture>;

@@ -61,23 +61,16 @@ public sealed class SqliteProductsCommandCountTests(StatementCountingSqliteFixtu
 }
 
 /// <summary>Npgsql starts an Activity (source "Npgsql") per command; those of this fixture's database are counted.</summary>
-public sealed class PostgresProductsCommandCountTests : ProductsCommandCountTests, IClassFixture<PostgresFixture>
+public sealed class PostgresProductsCommandCountTests(PostgresFixture factory)
+    : ProductsCommandCountTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>
 {
-    private readonly PostgresFixture _factory;
-
-    public PostgresProductsCommandCountTests(PostgresFixture factory)
-        : base(factory)
-    {
-        TestDatabase.SkipUnlessPostgres();
-        _factory = factory;
-    }
 
     protected override int MaxStatementsPerList => 1;
 
     protected override async Task<long> CountStatementsAsync(Func<Task> action)
     {
         // Other test classes run in parallel on other databases: only commands against ours count.
-        var database = new NpgsqlConnectionStringBuilder(_factory.Database.ConnectionString).Database!;
+        var database = new NpgsqlConnectionStringBuilder(factory.Database.ConnectionString).Database!;
         var commands = new ConcurrentBag<string>();
         using var listener = new ActivityListener
         {

@@ -471,8 +471,4 @@ public abstract class ProductsCrudTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteProductsCrudTests(SqliteFixture factory) : ProductsCrudTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresProductsCrudTests : ProductsCrudTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductsCrudTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductsCrudTests(PostgresFixture factory) : ProductsCrudTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

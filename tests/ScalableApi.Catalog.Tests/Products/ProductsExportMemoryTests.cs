@@ -109,8 +109,5 @@ public sealed class SqliteProductsExportMemoryTests(SqliteFixture factory, ITest
     : ProductsExportMemoryTests(factory, output), IClassFixture<SqliteFixture>;
 
 [Collection(ExportMemoryCollection.Name)]
-public sealed class PostgresProductsExportMemoryTests : ProductsExportMemoryTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductsExportMemoryTests(PostgresFixture factory, ITestOutputHelper output)
-        : base(factory, output) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductsExportMemoryTests(PostgresFixture factory, ITestOutputHelper output)
+    : ProductsExportMemoryTests(TestDatabase.RequirePostgres(factory), output), IClassFixture<PostgresFixture>;

@@ -105,8 +105,4 @@ public abstract class ProductsExportTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteProductsExportTests(SqliteFixture factory) : ProductsExportTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresProductsExportTests : ProductsExportTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductsExportTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductsExportTests(PostgresFixture factory) : ProductsExportTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

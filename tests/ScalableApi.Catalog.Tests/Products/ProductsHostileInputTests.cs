@@ -150,8 +150,4 @@ public abstract class ProductsHostileInputTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteProductsHostileInputTests(SqliteFixture factory) : ProductsHostileInputTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresProductsHostileInputTests : ProductsHostileInputTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductsHostileInputTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductsHostileInputTests(PostgresFixture factory) : ProductsHostileInputTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

@@ -215,8 +215,4 @@ public abstract class ProductsListTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteProductsListTests(SqliteFixture factory) : ProductsListTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresProductsListTests : ProductsListTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductsListTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductsListTests(PostgresFixture factory) : ProductsListTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

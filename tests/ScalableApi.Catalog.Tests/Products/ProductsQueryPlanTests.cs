@@ -147,8 +147,5 @@ public abstract partial class ProductsQueryPlanTests(ServiceFactory<Program> fac
 public sealed class SqliteProductsQueryPlanTests(SqliteFixture factory, ITestOutputHelper output)
     : ProductsQueryPlanTests(factory, output), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresProductsQueryPlanTests : ProductsQueryPlanTests, IClassFixture<PostgresFixture>
-{
-    public PostgresProductsQueryPlanTests(PostgresFixture factory, ITestOutputHelper output)
-        : base(factory, output) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresProductsQueryPlanTests(PostgresFixture factory, ITestOutputHelper output)
+    : ProductsQueryPlanTests(TestDatabase.RequirePostgres(factory), output), IClassFixture<PostgresFixture>;

@@ -6,16 +6,10 @@ namespace ScalableApi.Catalog.Tests.Replicas;
 /// Every pooled connection held (a pool of two, a three-second connection timeout): a read and a write each answer 503
 /// problem+json with <c>Retry-After</c> once the connection timeout is over, instead of hanging or answering 500.
 /// </summary>
-public sealed class PostgresPoolExhaustionTests : IClassFixture<PostgresPoolExhaustionTests.Fixture>
+public sealed class PostgresPoolExhaustionTests(PostgresPoolExhaustionTests.Fixture factory) : IClassFixture<PostgresPoolExhaustionTests.Fixture>
 {
     private const int PoolSize = 2;
-    private readonly Fixture _factory;
-
-    public PostgresPoolExhaustionTests(Fixture factory)
-    {
-        TestDatabase.SkipUnlessPostgres();
-        _factory = factory;
-    }
+    private readonly Fixture _factory = TestDatabase.RequirePostgres(factory);
 
     public sealed class Fixture() : ServiceFactory<Program>(DatabaseEngine.Postgres)
     {

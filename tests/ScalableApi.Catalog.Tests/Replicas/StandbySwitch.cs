@@ -16,9 +16,7 @@ internal sealed class StandbySwitch : IAsyncDisposable
     public StandbySwitch(int targetPort)
     {
         _targetPort = targetPort;
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        Port = LoopbackPorts.Free();
     }
 
     public int Port { get; }

@@ -199,8 +199,4 @@ public abstract class CommentsTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteCommentsTests(SqliteFixture fixture) : CommentsTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresCommentsTests : CommentsTests, IClassFixture<PostgresFixture>
-{
-    public PostgresCommentsTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresCommentsTests(PostgresFixture fixture) : CommentsTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

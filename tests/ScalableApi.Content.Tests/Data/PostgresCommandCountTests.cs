@@ -12,17 +12,11 @@ namespace ScalableApi.Content.Tests.Data;
 /// Npgsql's own tracing (ActivitySource "Npgsql"), so every command the service sends is seen. PostgreSQL only:
 /// Microsoft.Data.Sqlite emits no such events; the SQL and code paths are the same on both engines.
 /// </summary>
-public sealed class PostgresCommandCountTests : IClassFixture<PostgresFixture>
+public sealed class PostgresCommandCountTests(PostgresFixture factory) : IClassFixture<PostgresFixture>
 {
     private const long AuthorId = 424_242;
     private const long CommenterId = 434_343;
-    private readonly PostgresFixture _factory;
-
-    public PostgresCommandCountTests(PostgresFixture factory)
-    {
-        TestDatabase.SkipUnlessPostgres();
-        _factory = factory;
-    }
+    private readonly PostgresFixture _factory = TestDatabase.RequirePostgres(factory);
 
     [SkippableTheory]
     [InlineData("user posts")]

@@ -106,8 +106,4 @@ public abstract class QueryPlanTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteQueryPlanTests(SqliteFixture fixture) : QueryPlanTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresQueryPlanTests : QueryPlanTests, IClassFixture<PostgresFixture>
-{
-    public PostgresQueryPlanTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresQueryPlanTests(PostgresFixture fixture) : QueryPlanTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

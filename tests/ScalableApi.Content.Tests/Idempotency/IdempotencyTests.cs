@@ -252,8 +252,4 @@ public abstract class IdempotencyTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteIdempotencyTests(SqliteFixture fixture) : IdempotencyTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresIdempotencyTests : IdempotencyTests, IClassFixture<PostgresFixture>
-{
-    public PostgresIdempotencyTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresIdempotencyTests(PostgresFixture fixture) : IdempotencyTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

@@ -158,8 +158,4 @@ public abstract class PagingTests(ServiceFactory<Program> factory)
 
 public sealed class SqlitePagingTests(SqliteFixture fixture) : PagingTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresPagingTests : PagingTests, IClassFixture<PostgresFixture>
-{
-    public PostgresPagingTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresPagingTests(PostgresFixture fixture) : PagingTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

@@ -275,8 +275,4 @@ public abstract class PostsTests(ServiceFactory<Program> factory)
 
 public sealed class SqlitePostsTests(SqliteFixture fixture) : PostsTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresPostsTests : PostsTests, IClassFixture<PostgresFixture>
-{
-    public PostgresPostsTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresPostsTests(PostgresFixture fixture) : PostsTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

@@ -212,8 +212,4 @@ public abstract class HostileInputTests(ServiceFactory<Program> factory)
 
 public sealed class SqliteHostileInputTests(SqliteFixture fixture) : HostileInputTests(fixture), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresHostileInputTests : HostileInputTests, IClassFixture<PostgresFixture>
-{
-    public PostgresHostileInputTests(PostgresFixture fixture)
-        : base(fixture) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresHostileInputTests(PostgresFixture fixture) : HostileInputTests(TestDatabase.RequirePostgres(fixture)), IClassFixture<PostgresFixture>;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace ScalableApi.Deploy.Tests.Support;
 
@@ -45,7 +44,7 @@ internal sealed class PublishedProcess : IAsyncDisposable
 
     public static PublishedProcess Start(Repository.Process image, string appDirectory, string dataDirectory, IReadOnlyDictionary<string, string> imageEnvironment, IReadOnlyDictionary<string, string> settings)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = appDirectory,
@@ -131,12 +130,5 @@ internal sealed class PublishedProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -129,15 +129,8 @@ public abstract class DiscoveryTests(RedisStoreKind storeKind) : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails after the deadline the issue allows (5 s).</summary>
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met within the deadline");
-            await Task.Delay(50);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition) =>
+        Testing.Eventually.HoldsAsync(condition, "the gateway's routes follow the registry", (int)Deadline.TotalSeconds);
 }
 
 public sealed class GarnetDiscoveryTests() : DiscoveryTests(RedisStoreKind.Garnet);

@@ -82,8 +82,4 @@ public abstract class MigrationRunnerTests(DatabaseEngine engine)
 
 public sealed class SqliteMigrationRunnerTests() : MigrationRunnerTests(DatabaseEngine.Sqlite);
 
-public sealed class PostgresMigrationRunnerTests : MigrationRunnerTests
-{
-    public PostgresMigrationRunnerTests()
-        : base(DatabaseEngine.Postgres) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresMigrationRunnerTests() : MigrationRunnerTests(TestDatabase.RequirePostgres(DatabaseEngine.Postgres));

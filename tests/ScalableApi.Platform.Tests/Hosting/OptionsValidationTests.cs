@@ -1,3 +1,7 @@
+using ScalableApi.Platform.Idempotency;
+using ScalableApi.Platform.Jobs;
+using ScalableApi.Platform.Messaging;
+
 namespace ScalableApi.Platform.Tests.Hosting;
 
 /// <summary>
@@ -89,6 +93,74 @@ public sealed class OptionsValidationTests
         Assert.Contains("Discovery:Ttl", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Cors:AllowedOrigins:0", "app.example.com")]
+    [InlineData("Cors:AllowedOrigins:0", "https://app.example.com/path")]
+    [InlineData("Cors:MaxAge", "-00:00:01")]
+    [InlineData("Cors:MaxAge", "2.00:00:00")]
+    public Task CorsOptions_refuse(string key, string value) => AssertRefusedAsync(key, value);
+
+    [Fact]
+    public async Task CorsOptions_refuse_credentials_with_any_origin_and_name_the_bad_entry_of_a_list()
+    {
+        var credentials = await StartupMessageAsync(new() { ["Cors:AllowedOrigins:0"] = "*", ["Cors:AllowCredentials"] = "true" });
+        var entry = await StartupMessageAsync(new() { ["Cors:AllowedOrigins:0"] = "https://app.example.com", ["Cors:AllowedOrigins:1"] = "ftp://files.example.com" });
+
+        Assert.Contains("Cors:AllowCredentials", credentials, StringComparison.Ordinal);
+        Assert.Contains("Cors:AllowedOrigins:1", entry, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cors:AllowedOrigins:0", entry, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Idempotency:Retention", "00:00:00")]
+    [InlineData("Idempotency:InFlightTimeout", "00:00:00.100")]
+    [InlineData("Idempotency:SweepInterval", "00:00:00")]
+    [InlineData("Idempotency:SweepBatchSize", "0")]
+    public Task IdempotencyOptions_refuse(string key, string value) => AssertRefusedAsync(key, value, static builder => builder.AddIdempotency());
+
+    [Theory]
+    [InlineData("Jobs:MaxConcurrency", "0")]
+    [InlineData("Jobs:PollInterval", "00:00:00")]
+    [InlineData("Jobs:LeaseDuration", "00:00:00")]
+    [InlineData("Jobs:HeartbeatInterval", "00:00:00")]
+    [InlineData("Jobs:DraftTimeout", "00:00:01")]
+    [InlineData("Jobs:MaxAttempts", "0")]
+    [InlineData("Jobs:RetryBaseDelay", "-00:00:01")]
+    [InlineData("Jobs:RetryMaxDelay", "2.00:00:00")]
+    [InlineData("Jobs:WorkerEnabled", "sometimes")]
+    public Task JobsOptions_refuse(string key, string value) => AssertRefusedAsync(key, value, static builder => builder.AddJobs());
+
+    [Theory]
+    [InlineData("Jobs:LeaseDuration", "00:00:05", "Jobs:HeartbeatInterval")]
+    [InlineData("Jobs:RetryMaxDelay", "00:00:01", "Jobs:RetryBaseDelay")]
+    public async Task JobsOptions_refuse_a_heartbeat_no_shorter_than_the_lease_and_a_first_retry_above_the_cap(string key, string value, string named)
+    {
+        var message = await StartupMessageAsync(new() { [key] = value }, static builder => builder.AddJobs());
+
+        Assert.Contains(named, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Messaging:RelayInterval", "00:00:00")]
+    [InlineData("Messaging:RelayBatchSize", "0")]
+    [InlineData("Messaging:PollInterval", "00:02:00")]
+    [InlineData("Messaging:ConsumerTtl", "00:00:00")]
+    [InlineData("Messaging:ReaperInterval", "00:00:00")]
+    [InlineData("Messaging:MaxAttempts", "101")]
+    [InlineData("Messaging:RetryBaseDelay", "00:02:00")]
+    public Task MessagingOptions_refuse(string key, string value) => AssertRefusedAsync(key, value, static builder => builder.AddOutbox(new Dictionary<string, string[]>()));
+
+    /// <summary>The outbox and each event handler ask for the section; it is bound and checked once, so a bad value is named once.</summary>
+    [Fact]
+    public async Task MessagingOptions_shared_by_the_outbox_and_a_handler_report_a_bad_value_once()
+    {
+        var message = await StartupMessageAsync(new() { ["Messaging:RelayBatchSize"] = "0" }, static builder => builder
+            .AddOutbox(new Dictionary<string, string[]>())
+            .AddEventHandler<ProbeEvent, ProbeEventHandler>());
+
+        Assert.Single(Regex.Matches(message, Regex.Escape("Messaging:RelayBatchSize = '0'")));
+    }
+
     [Fact]
     public async Task Values_at_the_edges_of_their_ranges_start()
     {
@@ -114,13 +186,16 @@ public sealed class OptionsValidationTests
         Assert.Equal(global::System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static async Task AssertRefusedAsync(string key, string value)
+    private static Task AssertRefusedAsync(string key, string value, Action<WebApplicationBuilder>? steps = null) =>
+        StartupFailure.AssertNamesKeyAsync(settings => ProbeApp.StartAsync(settings: settings, steps: steps), key, value);
+
+    private static Task<string> StartupMessageAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? steps = null) =>
+        StartupFailure.MessageAsync(() => ProbeApp.StartAsync(settings: settings, steps: steps));
+
+    private sealed record ProbeEvent;
+
+    private sealed class ProbeEventHandler : IEventHandler<ProbeEvent>
     {
-        var message = await StartupMessageAsync(new() { [key] = value });
-
-        Assert.Contains(key, message, StringComparison.Ordinal);
+        public Task HandleAsync(ProbeEvent @event, EventContext context, CancellationToken cancellationToken) => Task.CompletedTask;
     }
-
-    private static Task<string> StartupMessageAsync(Dictionary<string, string?> settings) =>
-        StartupFailure.MessageAsync(() => ProbeApp.StartAsync(settings: settings));
 }

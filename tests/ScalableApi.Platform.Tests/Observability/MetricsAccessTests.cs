@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace ScalableApi.Platform.Tests.Observability;
@@ -37,7 +36,7 @@ public sealed class MetricsAccessTests
     [Fact]
     public async Task With_a_management_port_metrics_are_served_there_and_404_on_the_main_port()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var app = await ProbeApp.StartAsync(kestrel: true, settings: new Dictionary<string, string?>
         {
             ["Platform:Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -84,12 +83,5 @@ public sealed class MetricsAccessTests
         });
 
         Assert.Contains("Platform:Metrics:Port", failure.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -44,12 +44,14 @@ public sealed class ProbeApp : IAsyncDisposable
     /// <summary>
     /// Starts the probe service in memory, or with <paramref name="kestrel"/> on a real loopback Kestrel server
     /// (when the test is about HTTP framing: Content-Length or chunked, which the in-memory server does not do).
+    /// <paramref name="steps"/> adds platform steps a service opts into (jobs, the outbox, idempotency).
     /// </summary>
     public static async Task<ProbeApp> StartAsync(
         string environment = "Production",
         IDictionary<string, string?>? settings = null,
         bool kestrel = false,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<WebApplicationBuilder>? steps = null)
     {
         var database = TestDatabase.CreateSqlite();
         var tokens = new TestTokens();
@@ -76,6 +78,7 @@ public sealed class ProbeApp : IAsyncDisposable
         builder.Services.AddSingleton<ISigningKeySource>(tokens);
         builder.Services.AddSingleton<ProbeGate>();
         services?.Invoke(builder.Services);
+        steps?.Invoke(builder);
 
         var app = builder.Build();
         try
@@ -152,12 +155,7 @@ public sealed class ProbeApp : IAsyncDisposable
     }
 
     /// <summary>A loopback port that was free a moment ago and that nothing here listens on: connecting is refused.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ClosedPort() => LoopbackPorts.Free();
 
     /// <summary>Bodies of every shape the response buffering has to get right.</summary>
     private static void MapResponseProbes(RouteGroupBuilder probe)

@@ -6,7 +6,7 @@ namespace ScalableApi.System.Tests.Owasp;
 /// OWASP API Security Top 10 (2023), API1:2023 Broken Object Level Authorization: through the gateway, every route
 /// that changes or reveals one user's object checks that the caller may touch that object: anonymous 401, another
 /// user 403 (and the object unchanged), the owner and an admin allowed. The same matrices per service, without
-/// the gateway: <c>UsersApiTests.Patch_authorization_matrix</c> / <c>Delete_authorization_matrix</c> (users),
+/// the gateway: <c>UsersAuthorizationTests.Patch_authorization_matrix</c> / <c>Delete_authorization_matrix</c> (users),
 /// <c>ContentThroughTheGatewayTests.Only_the_author_may_delete_a_post</c> (content).
 /// </summary>
 public sealed class Api1BrokenObjectLevelAuthorizationTests(SystemTopology topology) : SharedTopologySuite(topology)

@@ -6,7 +6,7 @@ namespace ScalableApi.System.Tests.Owasp;
 /// OWASP API Security Top 10 (2023), API3:2023 Broken Object Property Level Authorization: through the gateway, no
 /// write sets a property the server owns (mass assignment of <c>role</c>, <c>id</c>, <c>email</c> of someone else,
 /// <c>createdAt</c>, <c>authorId</c>), and no read shows a property its caller may not
-/// see (another user's email, age, role). Per service: <c>UsersApiTests.Only_an_admin_changes_a_role</c>,
+/// see (another user's email, age, role). Per service: <c>UsersAuthorizationTests.Only_an_admin_changes_a_role</c>,
 /// <c>Register_accepts_boundary_values_and_ignores_unknown_fields</c> (users),
 /// <c>HostileInputTests.Unknown_and_server_owned_fields_are_ignored</c> (content),
 /// <c>UsersApiTests.Get_user_is_public_and_hides_email_age_and_role</c>.

@@ -5,7 +5,7 @@ namespace ScalableApi.System.Tests.Owasp;
 /// function (the users list, product writes, import, jobs, the dashboard's session and stream) answers 401 to
 /// anonymous callers and 403 to a signed-in user, at the gateway and again at the service, and is open to an admin;
 /// a method-override header does not turn a permitted method into a forbidden one. Covered elsewhere: the same per
-/// service (<c>UsersApiTests.List_authorization_matrix</c>, <c>ImportTests.Only_admins_import_and_read_jobs</c>,
+/// service (<c>UsersAuthorizationTests.List_authorization_matrix</c>, <c>ImportTests.Only_admins_import_and_read_jobs</c>,
 /// <c>ProblemDetailsTests.Signed_in_user_on_admin_route_is_403_problem</c>), the dashboard's cookie
 /// (<c>DashboardTests</c>), <c>/metrics</c> only for loopback or a management port (<c>MetricsAccessTests</c>, platform).
 /// </summary>

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using ScalableApi.Topology;
 
 namespace ScalableApi.System.Tests.Topology;
@@ -11,7 +10,7 @@ namespace ScalableApi.System.Tests.Topology;
 /// Builds nothing (see <see cref="ServiceBinaries"/>); kills every child on dispose. Reusable outside xunit:
 /// <c>await using</c> is not available on xunit 2's lifetime, so call <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.
 /// </summary>
-public class SystemTopology : IAsyncLifetime
+public partial class SystemTopology : IAsyncLifetime
 {
     public const string Users = TopologyServices.Users;
     public const string Catalog = TopologyServices.Catalog;
@@ -46,7 +45,7 @@ public class SystemTopology : IAsyncLifetime
         Directory = Path.Combine(Path.GetTempPath(), "scalableapi-system", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
         LogDirectory = Path.Combine(Directory, "logs");
         DataDirectory = Path.Combine(Directory, "data");
-        GatewayAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        GatewayAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
         // Store channels are not per database: the edge caches' purges and the revocations of another topology on a
         // shared redis-server (another run, another collection) would reach this one's processes (post:1, user 5 name both).
         EdgePurgeChannel = "scalableapi:edge-cache:purge:" + Path.GetFileName(Directory);
@@ -244,214 +243,11 @@ public class SystemTopology : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Replica Launch(string service)
-    {
-        int index;
-        lock (_gate)
-        {
-            index = _lastIndex.GetValueOrDefault(service) + 1;
-            _lastIndex[service] = index;
-        }
-
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var process = Start(TopologyServices.ReplicaName(service, index), TopologyServices.ProjectName(service), address, EnvironmentOf(service));
-        var replica = new Replica(service, index, address, process);
-        lock (_gate)
-        {
-            _running.Add(replica);
-        }
-
-        return replica;
-    }
-
-    private ChildProcess LaunchGateway()
-    {
-        return Start(Gateway, TopologyServices.ProjectName(Gateway), GatewayAddress, EnvironmentOf(Gateway));
-    }
-
-    private async Task<HttpClient> StartSecondGatewayAsync()
-    {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var process = Start(Gateway + "-2", TopologyServices.ProjectName(Gateway), address, EnvironmentOf(Gateway));
-        using var deadline = new CancellationTokenSource(_options.StartTimeout);
-        await WaitUntilReadyAsync(process, address, deadline.Token);
-        await WaitUntilRoutedAsync(Replicas, deadline.Token, address);
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
-        {
-            BaseAddress = address,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        lock (_gate)
-        {
-            _secondGatewayClient = client;
-        }
-
-        return client;
-    }
-
-    private ChildProcess Start(string name, string project, Uri address, Dictionary<string, string?> environment)
-    {
-        var folder = ServiceBinaries.DirectoryOf(project);
-        var process = ChildProcess.Start(
-            name,
-            ServiceBinaries.DotnetHost,
-            [Path.Combine(folder, project + ".dll"), "--urls", address.GetLeftPart(UriPartial.Authority)],
-            folder,
-            environment,
-            LogDirectory);
-        _guard?.Watch(process.Id);
-        lock (_gate)
-        {
-            _all.Add(process);
-        }
-
-        return process;
-    }
-
-    /// <summary>
-    /// What the AppHost gives <paramref name="kind"/> (the topology contract, with every client's loopback address
-    /// out of the rate limits' way, as a load test would), then this topology's extras.
-    /// </summary>
-    private Dictionary<string, string?> EnvironmentOf(string kind)
-    {
-        var settings = new TopologySettings
-        {
-            Redis = RedisConnectionString,
-            Gateway = GatewayAddress,
-            DataDirectory = DataDirectory,
-            DrainDelay = _options.DrainDelay,
-            RaisedRateLimits = true,
-            EnvironmentName = "Production",
-        };
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            // The child listens where --urls says, and exports no telemetry the test did not ask for.
-            ["ASPNETCORE_URLS"] = null,
-            ["ASPNETCORE_HTTP_PORTS"] = null,
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
-        };
-        foreach (var (key, value) in TopologyEnvironment.For(settings, kind))
-        {
-            environment[key] = value;
-        }
-
-        environment[kind == Gateway ? "Gateway__EdgeCache__PurgeChannel" : "Caching__EdgePurgeChannel"] = EdgePurgeChannel;
-        // The same for deleted users' revocations: another topology's user 5 is not this one's.
-        environment["Auth__Revocation__KeyPrefix"] = Path.GetFileName(Directory) + ":";
-
-        if (_options.Environment.TryGetValue(kind, out var extra))
-        {
-            foreach (var (key, value) in extra)
-            {
-                environment[key] = value;
-            }
-        }
-
-        return environment;
-    }
-
-    private async Task WaitUntilReadyAsync(ChildProcess process, Uri address, CancellationToken deadline)
-    {
-        var ready = new Uri(address, "/health/ready");
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.Name} exited during start-up.");
-            }
-
-            try
-            {
-                using var response = await _probe.GetAsync(ready, deadline);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
-            {
-                // One slow probe while the machine is busy starting everything.
-            }
-
-            await DelayOrThrowAsync($"{process.Name} was not ready at {ready}", deadline);
-        }
-    }
-
-    /// <summary>Until the gateway's metrics list every one of <paramref name="replicas"/> as a healthy destination.</summary>
-    private async Task WaitUntilRoutedAsync(IReadOnlyList<Replica> replicas, CancellationToken deadline, Uri? gateway = null)
-    {
-        while (true)
-        {
-            try
-            {
-                var metrics = await MetricsAsync(gateway ?? GatewayAddress, deadline);
-                if (replicas.All(r => metrics.Healthy(r.Service).Any(d => r.IsDestination(d.Key) && d.Value == 1)))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The gateway is busy; ask again.
-            }
-
-            await DelayOrThrowAsync($"the gateway did not route to every replica ({string.Join(", ", replicas)})", deadline);
-        }
-    }
-
-    private static async Task DelayOrThrowAsync(string what, CancellationToken deadline)
-    {
-        try
-        {
-            await Task.Delay(Poll.Interval, deadline);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"Start-up deadline passed: {what}.");
-        }
-    }
-
     private void Forget(Replica replica)
     {
         lock (_gate)
         {
             _running.Remove(replica);
         }
-    }
-
-    /// <summary>
-    /// A shared redis-server (CI's, or a developer's) would mix this topology's registrations and cache entries with
-    /// those of earlier topologies (a killed replica stays registered for its TTL; a cached product of another
-    /// SQLite file would be served). Each topology takes one of databases 1–15 and empties it first; database 0,
-    /// which the other test projects use, is never touched. An embedded Garnet is private already.
-    /// </summary>
-    private static async Task<string> IsolatedRedisAsync(string connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestRedis.EnvironmentVariable)))
-        {
-            return connectionString;
-        }
-
-        var database = Random.Shared.Next(1, 16);
-        var options = StackExchange.Redis.ConfigurationOptions.Parse(connectionString);
-        options.AllowAdmin = true;
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
-        foreach (var endpoint in redis.GetEndPoints())
-        {
-            await redis.GetServer(endpoint).FlushDatabaseAsync(database);
-        }
-
-        return $"{connectionString},defaultDatabase={database}";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -109,8 +109,4 @@ public abstract class CreateAdminCommandTests(UsersFactory factory)
 
 public sealed class SqliteCreateAdminCommandTests(SqliteFixture factory) : CreateAdminCommandTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresCreateAdminCommandTests : CreateAdminCommandTests, IClassFixture<PostgresFixture>
-{
-    public PostgresCreateAdminCommandTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresCreateAdminCommandTests(PostgresFixture factory) : CreateAdminCommandTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

@@ -250,8 +250,4 @@ public abstract class AuthTests(UsersFactory factory)
 
 public sealed class SqliteAuthTests(SqliteFixture factory) : AuthTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresAuthTests : AuthTests, IClassFixture<PostgresFixture>
-{
-    public PostgresAuthTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresAuthTests(PostgresFixture factory) : AuthTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

@@ -30,8 +30,4 @@ public abstract class ConcurrentRegistrationTests(UsersFactory factory)
 
 public sealed class SqliteConcurrentRegistrationTests(SqliteFixture factory) : ConcurrentRegistrationTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresConcurrentRegistrationTests : ConcurrentRegistrationTests, IClassFixture<PostgresFixture>
-{
-    public PostgresConcurrentRegistrationTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresConcurrentRegistrationTests(PostgresFixture factory) : ConcurrentRegistrationTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

@@ -68,8 +68,4 @@ public sealed class PostgresSweepFixture() : SweepFactory(DatabaseEngine.Postgre
 
 public sealed class SqliteRefreshTokenSweepTests(SqliteSweepFixture factory) : RefreshTokenSweepTests(factory), IClassFixture<SqliteSweepFixture>;
 
-public sealed class PostgresRefreshTokenSweepTests : RefreshTokenSweepTests, IClassFixture<PostgresSweepFixture>
-{
-    public PostgresRefreshTokenSweepTests(PostgresSweepFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresRefreshTokenSweepTests(PostgresSweepFixture factory) : RefreshTokenSweepTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresSweepFixture>;

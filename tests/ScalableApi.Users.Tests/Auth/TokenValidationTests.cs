@@ -195,8 +195,4 @@ public abstract class TokenValidationTests(UsersFactory factory)
 
 public sealed class SqliteTokenValidationTests(SqliteFixture factory) : TokenValidationTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresTokenValidationTests : TokenValidationTests, IClassFixture<PostgresFixture>
-{
-    public PostgresTokenValidationTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresTokenValidationTests(PostgresFixture factory) : TokenValidationTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

@@ -47,8 +47,4 @@ public abstract class AnonymousKeyTests(UsersFactory factory)
 
 public sealed class SqliteAnonymousKeyTests(SqliteFixture factory) : AnonymousKeyTests(factory), IClassFixture<SqliteFixture>;
 
-public sealed class PostgresAnonymousKeyTests : AnonymousKeyTests, IClassFixture<PostgresFixture>
-{
-    public PostgresAnonymousKeyTests(PostgresFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresAnonymousKeyTests(PostgresFixture factory) : AnonymousKeyTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresFixture>;

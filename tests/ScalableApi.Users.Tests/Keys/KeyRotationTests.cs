@@ -97,8 +97,4 @@ public abstract class KeyRotationTests(SeededKeysFactory factory)
 
 public sealed class SqliteKeyRotationTests(SqliteSeededKeysFixture factory) : KeyRotationTests(factory), IClassFixture<SqliteSeededKeysFixture>;
 
-public sealed class PostgresKeyRotationTests : KeyRotationTests, IClassFixture<PostgresSeededKeysFixture>
-{
-    public PostgresKeyRotationTests(PostgresSeededKeysFixture factory)
-        : base(factory) => TestDatabase.SkipUnlessPostgres();
-}
+public sealed class PostgresKeyRotationTests(PostgresSeededKeysFixture factory) : KeyRotationTests(TestDatabase.RequirePostgres(factory)), IClassFixture<PostgresSeededKeysFixture>;
