@@ -176,8 +176,21 @@ internal sealed class EdgeCacheStore : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private static int Slot(string key) =>
-        (int)((uint)string.GetHashCode(key, StringComparison.Ordinal) % SlotCount);
+    /// <summary>
+    /// FNV-1a over the key's characters: the same slot in every gateway process (string.GetHashCode is seeded per
+    /// process), so slots one gateway records in the shared store mean the same in another. Keys come from the
+    /// services, never from clients, so a fixed hash gives nobody collisions to aim at.
+    /// </summary>
+    internal static int Slot(string key)
+    {
+        var hash = 2166136261u;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % SlotCount);
+    }
 
     private bool PurgedJustBefore(CachedResponse entry, DateTimeOffset started)
     {
