@@ -25,9 +25,9 @@ internal static class CorsExtensions
                         policy.WithOrigins([.. options.AllowedOrigins.Select(o => o.TrimEnd('/'))]);
                     }
 
-                    policy.WithMethods([.. options.AllowedMethods])
-                        .WithHeaders([.. options.AllowedHeaders])
-                        .WithExposedHeaders([.. options.ExposedHeaders])
+                    policy.WithMethods([.. options.EffectiveAllowedMethods])
+                        .WithHeaders([.. options.EffectiveAllowedHeaders])
+                        .WithExposedHeaders([.. options.EffectiveExposedHeaders])
                         .SetPreflightMaxAge(options.MaxAge);
                     if (options.AllowCredentials)
                     {

@@ -12,14 +12,32 @@ internal sealed class PlatformCorsOptions : IValidatableObject
     /// <summary>Exact origins (<c>https://app.example.com</c>), or <c>*</c> for any (never with credentials).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
-    public List<string> AllowedMethods { get; set; } = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+    // The three lists below start empty and fall back to their defaults when nothing is configured: the configuration
+    // binder appends to a list that already holds items, so `Cors:AllowedMethods:0=GET` on a pre-filled list would
+    // have allowed GET plus every default rather than GET alone.
 
-    public List<string> AllowedHeaders { get; set; } =
+    /// <summary>Methods a preflight allows; empty: <see cref="DefaultAllowedMethods"/>.</summary>
+    public List<string> AllowedMethods { get; set; } = [];
+
+    /// <summary>Request headers a preflight allows; empty: <see cref="DefaultAllowedHeaders"/>.</summary>
+    public List<string> AllowedHeaders { get; set; } = [];
+
+    /// <summary>Response headers a script may read besides the CORS-safelisted ones; empty: <see cref="DefaultExposedHeaders"/>.</summary>
+    public List<string> ExposedHeaders { get; set; } = [];
+
+    internal static readonly string[] DefaultAllowedMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+    internal static readonly string[] DefaultAllowedHeaders =
         ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id", "Consistency-Token"];
 
-    /// <summary>Response headers a script may read besides the CORS-safelisted ones.</summary>
-    public List<string> ExposedHeaders { get; set; } =
+    internal static readonly string[] DefaultExposedHeaders =
         ["ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-Id", "Consistency-Token", "Idempotent-Replayed"];
+
+    internal IReadOnlyList<string> EffectiveAllowedMethods => AllowedMethods.Count > 0 ? AllowedMethods : DefaultAllowedMethods;
+
+    internal IReadOnlyList<string> EffectiveAllowedHeaders => AllowedHeaders.Count > 0 ? AllowedHeaders : DefaultAllowedHeaders;
+
+    internal IReadOnlyList<string> EffectiveExposedHeaders => ExposedHeaders.Count > 0 ? ExposedHeaders : DefaultExposedHeaders;
 
     /// <summary>How long a browser may reuse a preflight's answer.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be from 0 to 1 day")]

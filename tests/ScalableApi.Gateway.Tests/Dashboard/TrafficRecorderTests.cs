@@ -42,6 +42,31 @@ public sealed class TrafficRecorderTests : IDisposable
         Assert.All(recorder.LastMinute(), s => Assert.Equal(0, s.Requests));
     }
 
+    [Fact]
+    public void Rate_limit_and_overload_rejections_show_in_the_second_they_happened()
+    {
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        using var recorder = new TrafficRecorder(factory, _time);
+        var rateLimited = factory.Create("ScalableApi.Gateway").CreateCounter<long>("gateway_ratelimit_rejections_total");
+        // The concurrency limit's counter is observable and cumulative, as the platform's middleware exports it.
+        long overloadedSoFar = 5;
+        factory.Create("ScalableApi").CreateObservableCounter("http_concurrency_rejections_total", () => overloadedSoFar);
+
+        // The rejections from before the recorder first looked are not this minute's.
+        Assert.All(recorder.LastMinute(), s => Assert.Equal(0, s.Overloaded));
+        rateLimited.Add(1, new KeyValuePair<string, object?>("policy", "anonymous"));
+        rateLimited.Add(1, new KeyValuePair<string, object?>("policy", "login"));
+        rateLimited.Add(1, new KeyValuePair<string, object?>("policy", "anonymous"));
+        overloadedSoFar = 7;
+        recorder.LastMinute();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var last = recorder.LastMinute()[^1];
+        Assert.Equal(3, last.RateLimited);
+        Assert.Equal(2, last.Overloaded);
+        Assert.Equal(5, recorder.LastMinute().Sum(s => s.RateLimited + s.Overloaded));
+    }
+
     public void Dispose() => _services.Dispose();
 
     private static KeyValuePair<string, object?>[] Tags(string status) =>

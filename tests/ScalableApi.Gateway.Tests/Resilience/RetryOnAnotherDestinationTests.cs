@@ -137,3 +137,61 @@ public sealed class RetryOverloadedDestinationTests : IAsyncLifetime
         Assert.NotNull(response.Headers.RetryAfter);
     }
 }
+
+/// <summary>
+/// A replica that takes a request and then says nothing (hung, or dead without a reset) until the cluster's
+/// <c>HttpRequest:ActivityTimeout</c>: the first attempt may have committed, so only a request whose repeat is safe
+/// goes to another replica. A POST with <c>Idempotency-Key</c> is (the services run it once per caller and key); a
+/// POST without one is not, and its client gets the 504.
+/// </summary>
+public sealed class RetryAfterTimeoutTests : IAsyncLifetime
+{
+    private UpstreamServer _hung = null!;
+    private UpstreamServer _live = null!;
+    private GatewayFactory _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _hung = await UpstreamServer.StartAsync("hung", app => app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            await next(context);
+        }));
+        _live = await UpstreamServer.StartAsync("live");
+        // FirstAlphabetical: every first attempt goes to d0, the hung one; passive health off, so it stays there.
+        _gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:catalog:LoadBalancingPolicy"] = "FirstAlphabetical",
+            ["ReverseProxy:Clusters:catalog:Destinations:d0:Address"] = _hung.Address,
+            ["ReverseProxy:Clusters:catalog:Destinations:d1:Address"] = _live.Address,
+            ["ReverseProxy:Clusters:catalog:HealthCheck:Passive:Enabled"] = "false",
+            ["ReverseProxy:Clusters:catalog:HttpRequest:ActivityTimeout"] = "00:00:01",
+        });
+    }
+
+    public Task DisposeAsync() => Disposal.AllAsync(_gateway, _hung, _live);
+
+    [Fact]
+    public async Task A_keyed_post_is_retried_on_another_replica_and_an_unkeyed_one_gets_504()
+    {
+        using var client = _gateway.CreateClient(_gateway.Tokens.Admin());
+
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/products") { Content = new StringContent("keyed", Encoding.UTF8, "text/plain") };
+        keyed.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var keyedResponse = await client.SendAsync(keyed);
+        Assert.Equal(HttpStatusCode.OK, keyedResponse.StatusCode);
+        Assert.Equal("live:keyed", await keyedResponse.Content.ReadAsStringAsync());
+        Assert.Equal(1, _hung.Requests);
+
+        using var plain = await client.PostAsync("/api/products", new StringContent("plain", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, plain.StatusCode);
+        Assert.Equal("application/problem+json", plain.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(2, _hung.Requests);
+        Assert.Equal(1, _live.Requests); // the unkeyed POST was sent once, to the hung replica only
+    }
+}

@@ -44,6 +44,34 @@ public sealed class CorsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Configured_methods_and_headers_replace_the_defaults_in_a_preflight()
+    {
+        var gateway = Gateway(
+            ("Cors:AllowedOrigins:0", Listed),
+            ("Cors:AllowedMethods:0", "GET"),
+            ("Cors:AllowedMethods:1", "PUT"),
+            ("Cors:AllowedHeaders:0", "Authorization"),
+            ("Cors:AllowedHeaders:1", "Content-Type"));
+        using var preflight = await PreflightAsync(gateway, Listed);
+
+        Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
+        var methods = Single(preflight, "Access-Control-Allow-Methods").Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(["GET", "PUT"], methods.Order(StringComparer.Ordinal));
+        var headers = Single(preflight, "Access-Control-Allow-Headers").Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(["authorization", "content-type"], headers.Select(h => h.ToLowerInvariant()).Order(StringComparer.Ordinal));
+        Assert.Equal("600", Single(preflight, "Access-Control-Max-Age")); // the default 10 minutes
+
+        // A method left out of the list is not allowed: the browser then sends nothing.
+        using var client = gateway.CreateClient();
+        using var delete = new HttpRequestMessage(HttpMethod.Options, "/api/users/1");
+        delete.Headers.Add("Origin", Listed);
+        delete.Headers.Add("Access-Control-Request-Method", "DELETE");
+        using var refused = await client.SendAsync(delete);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Methods") && Single(refused, "Access-Control-Allow-Methods").Contains("DELETE", StringComparison.Ordinal));
+        Assert.Equal(0, _upstream.Requests);
+    }
+
+    [Fact]
     public async Task A_listed_origins_request_gets_its_origin_and_the_exposed_headers()
     {
         var gateway = Gateway(("Cors:AllowedOrigins:0", Listed));

@@ -14,6 +14,8 @@ internal sealed class FuzzRequests(int seed, Victims victims, SignedInUser stran
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh", "GET /.well-known/jwks.json",
         "GET /api/jobs", "GET /api/jobs/{id}", "POST /api/jobs/{id}/retry",
         "GET /health/ready", "GET /health/live",
+        "GET /dashboard", "GET /dashboard/assets/{id}", "GET /dashboard/session", "POST /dashboard/session", "DELETE /dashboard/session",
+        "GET /dashboard/stream", "GET /docs", "GET /openapi/gateway.json",
     ];
 
     private static readonly string[] Strings =
