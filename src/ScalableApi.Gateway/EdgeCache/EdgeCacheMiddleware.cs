@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using ScalableApi.Platform.Observability;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -23,11 +24,16 @@ internal sealed class EdgeCacheMiddleware(
     /// <summary>The keys a write changed, from the service that made it; never shown to the client.</summary>
     public const string SurrogateKeyPurgeHeader = "Surrogate-Key-Purge";
 
-    // Headers that belong to one transfer, not to the stored representation.
+    // Headers that belong to one transfer, not to the stored representation; and those this gateway sets on every
+    // response itself, over whatever the service sent (the request id, the platform's security headers): a hit
+    // would only copy them to have them replaced when it starts.
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
     {
         SurrogateKeyHeader, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, HeaderNames.Connection,
         HeaderNames.KeepAlive, HeaderNames.ContentLength, HeaderNames.SetCookie,
+        RequestIdMiddleware.HeaderName, HeaderNames.XContentTypeOptions, HeaderNames.XFrameOptions, "Referrer-Policy",
+        HeaderNames.ContentSecurityPolicy, "Permissions-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy",
+        "Cross-Origin-Resource-Policy",
     };
 
     private readonly EdgeCacheOptions _options = options.Value;

@@ -60,7 +60,19 @@ public sealed class EdgeCacheHitPathTests : IAsyncLifetime
         {
             Assert.Equal(miss.Headers.GetValues(name), hit.Headers.GetValues(name));
         }
+
+        // Every other header, name and value, is the miss's: only the transfer's own differ.
+        string[] perTransfer = ["Age", "Date", "X-Request-Id", "RateLimit-Remaining", "RateLimit-Reset"];
+        Assert.Equal(Headers(miss, perTransfer), Headers(hit, perTransfer));
     }
+
+    private static List<string> Headers(HttpResponseMessage response, string[] except) =>
+    [
+        .. response.Headers.Concat(response.Content.Headers)
+            .Where(h => !except.Contains(h.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(h => $"{h.Key.ToLowerInvariant()}: {string.Join(", ", h.Value)}")
+            .Order(StringComparer.Ordinal),
+    ];
 
     [Fact]
     public async Task A_client_asking_for_compression_gets_its_hit_compressed()
