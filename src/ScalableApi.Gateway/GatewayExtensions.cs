@@ -37,6 +37,13 @@ public static class GatewayExtensions
         .AddGatewayApiReference()
         .AddGatewayDashboard();
 
+    /// <summary>
+    /// What the gateway puts between routing and authentication (<c>UsePlatform</c>'s hook): edge-cache hits, counted
+    /// by the rate limit, answered before the layers a hit does not need (#13.4, <see cref="EdgeCacheHitMiddleware"/>).
+    /// </summary>
+    public static void UseHitPath(IApplicationBuilder app) =>
+        EdgeCacheExtensions.UseEdgeCacheHits(app, RateLimitingExtensions.UseGatewayRateLimiting);
+
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.UseGatewayRateLimiting()

@@ -6,7 +6,7 @@ builder.AddGateway();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
-app.UsePlatform();
+app.UsePlatform(beforeAuthentication: GatewayExtensions.UseHitPath);
 app.MapPlatformEndpoints(openApiDocument: false); // its inventory is /openapi/gateway.json, merged
 app.MapGateway();
 

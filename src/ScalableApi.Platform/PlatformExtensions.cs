@@ -47,7 +47,12 @@ public static class PlatformExtensions
     }
 
     /// <summary>The middleware pipeline, in the order that makes each layer see what it needs.</summary>
-    public static WebApplication UsePlatform(this WebApplication app)
+    /// <param name="app">The application.</param>
+    /// <param name="beforeAuthentication">
+    /// Middleware of the host's own between routing (and the concurrency limit) and the request rules and
+    /// authentication: the gateway answers its edge-cache hits there, which need neither.
+    /// </param>
+    public static WebApplication UsePlatform(this WebApplication app, Action<IApplicationBuilder>? beforeAuthentication = null)
     {
         // Outermost: the request id and the security headers are set in OnStarting callbacks, which survive
         // the exception handler clearing the response, so error responses carry them too.
@@ -71,6 +76,7 @@ public static class PlatformExtensions
             app.UseMiddleware<ConcurrencyLimitMiddleware>();
         }
 
+        beforeAuthentication?.Invoke(app);
         app.UseMiddleware<RequestBodyRulesMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.ResponseCompression;
+
 namespace ScalableApi.Gateway.EdgeCache;
 
 /// <summary>The edge cache (docs/adr/0006-edge-cache.md): anonymous public reads from gateway memory, purged by writes.</summary>
@@ -22,6 +24,26 @@ internal static class EdgeCacheExtensions
             return next(context);
         });
         return app.UseMiddlewareWhen<EdgeCacheOptions, EdgeCacheMiddleware>(static options => options.Enabled);
+    }
+
+    /// <summary>
+    /// Right after routing (<see cref="Gateway.GatewayExtensions.UseHitPath"/>): candidates for a hit branch off
+    /// through <paramref name="counting"/> (the rate limit) to <see cref="EdgeCacheHitMiddleware"/>; a miss rejoins the pipeline.
+    /// </summary>
+    public static void UseEdgeCacheHits(IApplicationBuilder app, Action<IApplicationBuilder> counting)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptions<EdgeCacheOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var compression = app.ApplicationServices.GetRequiredService<IResponseCompressionProvider>();
+        app.UseWhen(context => EdgeCacheHitMiddleware.Candidate(context, options, compression), branch =>
+        {
+            counting(branch);
+            branch.UseMiddleware<EdgeCacheHitMiddleware>();
+        });
     }
 
     private static readonly Func<object, Task> StripSurrogateKeys = static state =>

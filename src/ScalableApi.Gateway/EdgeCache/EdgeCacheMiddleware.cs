@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using ScalableApi.Platform.Observability;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -23,11 +24,16 @@ internal sealed class EdgeCacheMiddleware(
     /// <summary>The keys a write changed, from the service that made it; never shown to the client.</summary>
     public const string SurrogateKeyPurgeHeader = "Surrogate-Key-Purge";
 
-    // Headers that belong to one transfer, not to the stored representation.
+    // Headers that belong to one transfer, not to the stored representation; and those this gateway sets on every
+    // response itself, over whatever the service sent (the request id, the platform's security headers): a hit
+    // would only copy them to have them replaced when it starts.
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
     {
         SurrogateKeyHeader, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, HeaderNames.Connection,
         HeaderNames.KeepAlive, HeaderNames.ContentLength, HeaderNames.SetCookie,
+        RequestIdMiddleware.HeaderName, HeaderNames.XContentTypeOptions, HeaderNames.XFrameOptions, "Referrer-Policy",
+        HeaderNames.ContentSecurityPolicy, "Permissions-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy",
+        "Cross-Origin-Resource-Policy",
     };
 
     private readonly EdgeCacheOptions _options = options.Value;
@@ -46,7 +52,7 @@ internal sealed class EdgeCacheMiddleware(
                 : WriteAsync(context);
         }
 
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId is not { } route || !Caches(route, request.Path))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId is not { } route || !Caches(_options, route, request.Path))
         {
             return next(context);
         }
@@ -67,10 +73,10 @@ internal sealed class EdgeCacheMiddleware(
         var request = context.Request;
         var key = request.Path.Value + request.QueryString.Value;
         var entry = store.Find(key, request.Headers);
-        if (entry is not null && Servable(entry))
+        if (entry is not null && Servable(entry, time.GetUtcNow(), channel, _options))
         {
             metrics.Request(route, "hit");
-            await ServeAsync(context, entry);
+            await ServeAsync(context, entry, time.GetUtcNow());
             return;
         }
 
@@ -85,10 +91,10 @@ internal sealed class EdgeCacheMiddleware(
         {
             await wait.WaitAsync(context.RequestAborted);
             entry = store.Find(key, request.Headers) ?? entry;
-            if (entry is not null && Servable(entry))
+            if (entry is not null && Servable(entry, time.GetUtcNow(), channel, _options))
             {
                 metrics.Request(route, "hit");
-                await ServeAsync(context, entry);
+                await ServeAsync(context, entry, time.GetUtcNow());
                 return;
             }
         }
@@ -145,7 +151,7 @@ internal sealed class EdgeCacheMiddleware(
                 response.Headers.Remove(added);
             }
 
-            await ServeAsync(context, stale);
+            await ServeAsync(context, stale, now);
             return;
         }
 
@@ -180,7 +186,8 @@ internal sealed class EdgeCacheMiddleware(
         await original.Stream.WriteAsync(capture.Body, context.RequestAborted);
     }
 
-    private Task ServeAsync(HttpContext context, CachedResponse entry)
+    /// <summary>The stored 200 (or a 304 for a matching <c>If-None-Match</c>), with its <c>Age</c> at <paramref name="now"/>.</summary>
+    internal static Task ServeAsync(HttpContext context, CachedResponse entry, DateTimeOffset now)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -189,7 +196,7 @@ internal sealed class EdgeCacheMiddleware(
             response.Headers[name] = value;
         }
 
-        response.Headers.Age = entry.AgeSeconds(time.GetUtcNow()).ToString(CultureInfo.InvariantCulture);
+        response.Headers.Age = entry.AgeSeconds(now).ToString(CultureInfo.InvariantCulture);
         if (Freshness.Matches(context.Request.Headers.IfNoneMatch, entry.ETag))
         {
             NotModified(response);
@@ -210,11 +217,8 @@ internal sealed class EdgeCacheMiddleware(
     }
 
     /// <summary>Fresh, and young enough to be sure no other gateway's purge was missed.</summary>
-    private bool Servable(CachedResponse entry)
-    {
-        var now = time.GetUtcNow();
-        return now < entry.FreshUntil && (channel.Connected || now - entry.Stored <= _options.MaxAgeWhilePurgeChannelDown);
-    }
+    internal static bool Servable(CachedResponse entry, DateTimeOffset now, EdgeCachePurgeChannel channel, EdgeCacheOptions options) =>
+        now < entry.FreshUntil && (channel.Connected || now - entry.Stored <= options.MaxAgeWhilePurgeChannelDown);
 
     /// <summary>
     /// A write purges this cache and tells the other gateways before its response starts: the keys the service said
@@ -271,8 +275,19 @@ internal sealed class EdgeCacheMiddleware(
 
     private static bool ChangedNothing(int status) => status is >= 400 and < 500;
 
-    private bool Caches(string route, PathString path) =>
-        _options.Routes.Any(r => r.StartsWith('/') ? path.StartsWithSegments(r, StringComparison.OrdinalIgnoreCase) : string.Equals(r, route, StringComparison.Ordinal));
+    /// <summary>Whether the route (by id, or a path prefix starting with <c>/</c>) is one the options cache. A loop: no closure per request.</summary>
+    internal static bool Caches(EdgeCacheOptions options, string route, PathString path)
+    {
+        foreach (var r in options.Routes)
+        {
+            if (r.StartsWith('/') ? path.StartsWithSegments(r, StringComparison.OrdinalIgnoreCase) : string.Equals(r, route, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool Purges(PathString path) =>
         !_options.NonPurgingWritePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));

@@ -30,13 +30,17 @@ public sealed partial class RateLimitMiddleware(
     ILogger<RateLimitMiddleware> logger)
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
+
+    // Set once a request has been counted: the edge cache's hit path counts its candidates early (before
+    // authentication), and one of them that turns out a miss must not be counted again by the main pipeline.
+    private static readonly object Counted = new();
     private readonly RateLimitOptions _options = options.Value;
     private long _nextWarning;
     private long _suppressedErrors;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (IsExempt(context.Request.Path))
+        if (IsExempt(context.Request.Path) || !context.Items.TryAdd(Counted, null))
         {
             await next(context);
             return;

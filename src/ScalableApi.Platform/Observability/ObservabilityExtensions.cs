@@ -6,7 +6,6 @@ using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace ScalableApi.Platform.Observability;
 
@@ -40,7 +39,7 @@ internal static class ObservabilityExtensions
                 // 100 ms late): a request never waits for the console. Past 10,000 queued events (stdout blocked)
                 // new ones are dropped rather than stall requests.
                 .WriteTo.Sink(
-                    new StdoutJsonSink(services.GetService<LogOutput>()?.Stream ?? Console.OpenStandardOutput(), new RenderedCompactJsonFormatter()),
+                    new StdoutJsonSink(services.GetService<LogOutput>()?.Stream ?? Console.OpenStandardOutput(), new CompactJsonLineFormatter()),
                     new BatchingOptions
                     {
                         BatchSizeLimit = 1000,
