@@ -19,9 +19,39 @@ public sealed class ConsistencyTokenStore(IConnectionMultiplexer redis, IOptions
         return 1
         """;
 
+    // What a user's writes purged at the edge (slots of EdgeCacheStore, AllSlots for "everything"), for the window.
+    private const string RememberWrittenScript = """
+        for i = 2, #ARGV do
+          redis.call('SADD', KEYS[1], ARGV[i])
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 1
+        """;
+
+    // 1 when the user's recent writes purged everything or one of these slots; with no slots, when they wrote at all.
+    private const string WroteAnyScript = """
+        if #ARGV == 0 then
+          return redis.call('EXISTS', KEYS[1])
+        end
+        if redis.call('SISMEMBER', KEYS[1], '-1') == 1 then
+          return 1
+        end
+        for i = 1, #ARGV do
+          if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then
+            return 1
+          end
+        end
+        return 0
+        """;
+
+    /// <summary>The slot that stands for "everything": a write that named no keys.</summary>
+    public const int AllSlots = -1;
+
     private readonly ConsistencyTokenOptions _options = options.Value;
 
     public static string Key(string userId, string cluster) => $"scalableapi:consistency:{cluster}:{userId}";
+
+    public static string WrittenKey(string userId) => $"scalableapi:consistency-edge:{userId}";
 
     public async Task RememberAsync(string userId, string cluster, string token) =>
         await redis.GetDatabase().ScriptEvaluateAsync(RememberScript, [Key(userId, cluster)], [token, _options.WindowSeconds * 1000L])
@@ -30,4 +60,21 @@ public sealed class ConsistencyTokenStore(IConnectionMultiplexer redis, IOptions
     public async Task<string?> RecallAsync(string userId, string cluster) =>
         await redis.GetDatabase().StringGetAsync(Key(userId, cluster))
             .WaitAsync(TimeSpan.FromMilliseconds(_options.StoreTimeoutMilliseconds));
+
+    /// <summary>Remembers, for the window, the edge-cache slots a write of the user purged (<see cref="AllSlots"/>: every one).</summary>
+    public async Task RememberWrittenAsync(string userId, IReadOnlyCollection<int> slots) =>
+        await redis.GetDatabase().ScriptEvaluateAsync(
+                RememberWrittenScript,
+                [WrittenKey(userId)],
+                [_options.WindowSeconds * 1000L, .. slots.Select(static s => (RedisValue)s)])
+            .WaitAsync(TimeSpan.FromMilliseconds(_options.StoreTimeoutMilliseconds));
+
+    /// <summary>
+    /// Whether a write of the user within the window purged one of <paramref name="slots"/> (or everything); with no
+    /// slots, whether they wrote at all.
+    /// </summary>
+    public async Task<bool> WroteAnyAsync(string userId, IReadOnlyCollection<int> slots) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(
+                WroteAnyScript, [WrittenKey(userId)], [.. slots.Select(static s => (RedisValue)s)])
+            .WaitAsync(TimeSpan.FromMilliseconds(_options.StoreTimeoutMilliseconds)) == 1;
 }

@@ -1,3 +1,4 @@
+using ScalableApi.Gateway.EdgeCache;
 using ScalableApi.Platform.Data.Consistency;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -9,6 +10,8 @@ namespace ScalableApi.Gateway.Consistency;
 /// <c>Consistency-Token</c> is remembered for its user and cluster, and that user's later requests to the cluster carry
 /// it (the newer of it and one the client sent), so the service serves them from a standby or a cache only when those
 /// have the write. Anonymous callers keep whatever token they send themselves. The store failing costs only the token.
+/// A signed-in write also leaves the edge-cache slots it purged (<see cref="ConsistencyTokenStore.RememberWrittenAsync"/>),
+/// so the edge cache answers that user's reads of everything else from memory (<see cref="EdgeCacheMiddleware"/>).
 /// </summary>
 internal sealed partial class ConsistencyTokenTransforms(
     ConsistencyTokenStore store, IOptions<ConsistencyTokenOptions> options, ILogger<ConsistencyTokenTransforms> logger) : ITransformProvider
@@ -30,7 +33,8 @@ internal sealed partial class ConsistencyTokenTransforms(
 
         context.AddRequestTransform(async transform =>
         {
-            if (UserId(transform.HttpContext) is not { } user)
+            // An edge-cache fill for a signed-in reader goes up as the anonymous read it is, to be stored for everyone.
+            if (UserId(transform.HttpContext) is not { } user || transform.HttpContext.Items.ContainsKey(EdgeCacheMiddleware.AnonymousFill))
             {
                 return;
             }
@@ -51,17 +55,48 @@ internal sealed partial class ConsistencyTokenTransforms(
         });
         context.AddResponseTransform(async transform =>
         {
-            if (transform.ProxyResponse?.Headers.TryGetValues(ConsistencyToken.HeaderName, out var values) == true
-                && values.FirstOrDefault() is { Length: > 0 and <= 64 } token
-                && UserId(transform.HttpContext) is { } user)
+            if (transform.ProxyResponse is not { } response || UserId(transform.HttpContext) is not { } user)
             {
-                await GuardAsync(async () =>
+                return;
+            }
+
+            var token = response.Headers.TryGetValues(ConsistencyToken.HeaderName, out var values)
+                && values.FirstOrDefault() is { Length: > 0 and <= 64 } sent ? sent : null;
+            var written = Written(transform.HttpContext.Request.Method, response);
+            if (token is null && written is null)
+            {
+                return;
+            }
+
+            // Both before the response leaves: the user's next request, on any gateway, finds them.
+            await Task.WhenAll(
+                token is null ? Task.CompletedTask : GuardAsync(async () =>
                 {
                     await store.RememberAsync(user, cluster, token);
                     return token;
-                });
-            }
+                }),
+                written is null ? Task.CompletedTask : GuardAsync(async () =>
+                {
+                    await store.RememberWrittenAsync(user, written);
+                    return user;
+                }));
         });
+    }
+
+    /// <summary>
+    /// The edge-cache slots a write's response says it changed (the gateway purges the same), or
+    /// <see cref="ConsistencyTokenStore.AllSlots"/> when it named none; null for a read or a 4xx, which change nothing.
+    /// </summary>
+    private static int[]? Written(string method, HttpResponseMessage response)
+    {
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || (int)response.StatusCode is >= 400 and < 500)
+        {
+            return null;
+        }
+
+        var keys = response.Headers.TryGetValues(EdgeCacheMiddleware.SurrogateKeyPurgeHeader, out var named) ? string.Join(' ', named) : "";
+        // Slots of no key is the slot of the responses that declared none, which every purge reaches too.
+        return string.IsNullOrWhiteSpace(keys) ? [ConsistencyTokenStore.AllSlots] : [.. EdgeCacheStore.Slots(keys), .. EdgeCacheStore.Slots(null)];
     }
 
     private static string? UserId(HttpContext context) =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using ScalableApi.Gateway.Consistency;
 using ScalableApi.Platform.Observability;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -17,7 +18,8 @@ internal sealed class EdgeCacheMiddleware(
     EdgeCachePurgeChannel channel,
     EdgeCacheMetrics metrics,
     IOptions<EdgeCacheOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    IServiceProvider services)
 {
     public const string SurrogateKeyHeader = "Surrogate-Key";
 
@@ -36,7 +38,15 @@ internal sealed class EdgeCacheMiddleware(
         "Cross-Origin-Resource-Policy",
     };
 
+    /// <summary>An <see cref="HttpContext.Items"/> key: this request fills the cache for a signed-in reader, anonymously.</summary>
+    public const string AnonymousFill = "EdgeCache.AnonymousFill";
+
     private readonly EdgeCacheOptions _options = options.Value;
+
+    // Signed-in reads are answered from memory only when the gateway knows each user's recent writes (shared store).
+    private readonly ConsistencyTokenStore? _writes = services.GetService<IOptions<ConsistencyTokenOptions>>()?.Value.Enabled == true
+        ? services.GetService<ConsistencyTokenStore>()
+        : null;
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -57,16 +67,91 @@ internal sealed class EdgeCacheMiddleware(
             return next(context);
         }
 
-        // A signed-in read is read-your-writes and private; a cookie or a consistency token makes it personal too.
-        if (request.Headers.ContainsKey(HeaderNames.Authorization) || request.Headers.ContainsKey(HeaderNames.Cookie)
-            || request.Headers.ContainsKey("Consistency-Token"))
+        // A cookie or a client's own consistency token makes a read personal; a bearer token alone need not (below).
+        if (request.Headers.ContainsKey(HeaderNames.Cookie) || request.Headers.ContainsKey("Consistency-Token"))
         {
             metrics.Request(route, "bypass");
             return next(context);
         }
 
+        if (request.Headers.ContainsKey(HeaderNames.Authorization))
+        {
+            return _writes is not null && context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(TokenClaims.Subject)?.Value is { } user
+                ? SignedInReadAsync(context, route, user, _writes)
+                : BypassAsync(context, route);
+        }
+
         return ReadAsync(context, route);
     }
+
+    private Task BypassAsync(HttpContext context, string route)
+    {
+        metrics.Request(route, "bypass");
+        return next(context);
+    }
+
+    /// <summary>
+    /// A signed-in read of public data (issue 14.3, 14.5): the cached routes answer everyone alike, so the entry
+    /// anonymous readers get is this user's answer too, unless one of the user's own writes of the last
+    /// <see cref="ConsistencyTokenOptions.WindowSeconds"/> purged one of its keys (or everything): that write's purge
+    /// may still be on its way from another gateway, so the read goes upstream with the user's consistency token, as
+    /// every signed-in read did before. With no entry, the read fills one anonymously, and the user gets it only if
+    /// their writes purged none of its keys. The answer stays <c>private, no-store</c>, as the service marks a
+    /// signed-in read. The store failing sends the read upstream.
+    /// </summary>
+    private async Task SignedInReadAsync(HttpContext context, string route, string user, ConsistencyTokenStore writes)
+    {
+        var headers = context.Request.Headers;
+        var authorization = headers.Authorization;
+        // Looked up, and filled, as the anonymous read it is (entries vary by Authorization: theirs has none).
+        headers.Remove(HeaderNames.Authorization);
+        var key = context.Request.Path.Value + context.Request.QueryString.Value;
+        var entry = store.Find(key, headers);
+        var wrote = await WroteAnyAsync(writes, user, entry?.KeySlots ?? []);
+        if (wrote == false)
+        {
+            context.Items[AnonymousFill] = true;
+            context.Response.OnStarting(MakePrivate, context.Response);
+            await ReadAsync(context, route);
+            return;
+        }
+
+        if (entry is null && wrote == true && !HttpMethods.IsHead(context.Request.Method))
+        {
+            // Cold, and the user wrote lately: what the read shows is known only once it is read.
+            context.Items[AnonymousFill] = true;
+            var filled = await FetchAsync(context, route, key, null, null, answer: false);
+            context.Items.Remove(AnonymousFill);
+            if (filled is not null && await WroteAnyAsync(writes, user, filled.KeySlots) == false)
+            {
+                context.Response.OnStarting(MakePrivate, context.Response);
+                await ServeAsync(context, filled, time.GetUtcNow());
+                return;
+            }
+        }
+
+        headers.Authorization = authorization;
+        await BypassAsync(context, route);
+    }
+
+    /// <summary>Null when the store did not answer.</summary>
+    private static async Task<bool?> WroteAnyAsync(ConsistencyTokenStore writes, string user, int[] slots)
+    {
+        try
+        {
+            return await writes.WroteAnyAsync(user, slots);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly Func<object, Task> MakePrivate = static state =>
+    {
+        ((HttpResponse)state).Headers.CacheControl = Platform.Http.PublicCaching.PrivateCacheControl;
+        return Task.CompletedTask;
+    };
 
     private async Task ReadAsync(HttpContext context, string route)
     {
@@ -109,8 +194,12 @@ internal sealed class EdgeCacheMiddleware(
         }
     }
 
-    /// <summary>Upstream with the response held back; stored, answered 304, or replaced by a stale copy on failure.</summary>
-    private async Task FetchAsync(HttpContext context, string route, string key, CachedResponse? stale, TaskCompletionSource? leader)
+    /// <summary>
+    /// Upstream with the response held back; stored, answered 304, or replaced by a stale copy on failure. With
+    /// <paramref name="answer"/> false nothing reaches the client: the response is left as it was before, and what
+    /// was stored (null: nothing) is returned for the caller to decide.
+    /// </summary>
+    private async Task<CachedResponse?> FetchAsync(HttpContext context, string route, string key, CachedResponse? stale, TaskCompletionSource? leader, bool answer = true)
     {
         var request = context.Request;
         var response = context.Response;
@@ -123,7 +212,7 @@ internal sealed class EdgeCacheMiddleware(
         var before = new HashSet<string>(response.Headers.Keys, StringComparer.OrdinalIgnoreCase);
 
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var capture = new ResponseCapture(original, _options.MaxEntryBytes);
+        using var capture = new ResponseCapture(answer ? original : new StreamResponseBodyFeature(Stream.Null), _options.MaxEntryBytes);
         context.Features.Set<IHttpResponseBodyFeature>(capture);
         try
         {
@@ -135,14 +224,36 @@ internal sealed class EdgeCacheMiddleware(
             context.Features.Set(original);
         }
 
+        void Undo()
+        {
+            foreach (var added in response.Headers.Keys.Where(name => !before.Contains(name)).ToList())
+            {
+                response.Headers.Remove(added);
+            }
+
+            response.StatusCode = StatusCodes.Status200OK;
+            request.Headers.IfNoneMatch = ifNoneMatch;
+        }
+
         if (capture.PassedThrough)
         {
             metrics.Request(route, "miss");
-            return;
+            if (!answer)
+            {
+                Undo();
+            }
+
+            return null;
         }
 
         var now = time.GetUtcNow();
         var failed = response.StatusCode >= StatusCodes.Status500InternalServerError || context.GetForwarderErrorFeature() is not null;
+        if (!answer && failed)
+        {
+            Undo();
+            return null;
+        }
+
         if (failed && stale is not null && now <= stale.StaleUntil && store.Alive(stale))
         {
             metrics.Request(route, "stale");
@@ -152,7 +263,7 @@ internal sealed class EdgeCacheMiddleware(
             }
 
             await ServeAsync(context, stale, now);
-            return;
+            return null;
         }
 
         metrics.Request(route, "miss");
@@ -176,14 +287,21 @@ internal sealed class EdgeCacheMiddleware(
 
         // Waiting requests may take the entry now, without waiting for this client to read its copy.
         store.Release(key, leader);
+        if (!answer)
+        {
+            Undo();
+            return stored;
+        }
+
         if (stored is not null && Freshness.Matches(ifNoneMatch, stored.ETag))
         {
             NotModified(response);
-            return;
+            return stored;
         }
 
         response.ContentLength = capture.Body.Length;
         await original.Stream.WriteAsync(capture.Body, context.RequestAborted);
+        return stored;
     }
 
     /// <summary>The stored 200 (or a 304 for a matching <c>If-None-Match</c>), with its <c>Age</c> at <paramref name="now"/>.</summary>
