@@ -62,6 +62,11 @@ internal sealed partial class EdgeCachePurgeChannel(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return; // a test host may dispose the container before it stops the hosted services
+        }
+
         await _stopping.CancelAsync();
         await _healing;
     }
