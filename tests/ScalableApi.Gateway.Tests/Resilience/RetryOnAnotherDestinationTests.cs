@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace ScalableApi.Gateway.Tests.Resilience;
 
 /// <summary>A replica that refuses connections costs an idempotent request nothing: it is retried elsewhere.</summary>
@@ -193,5 +195,26 @@ public sealed class RetryAfterTimeoutTests : IAsyncLifetime
         Assert.Equal("application/problem+json", plain.Content.Headers.ContentType?.MediaType);
         Assert.Equal(2, _hung.Requests);
         Assert.Equal(1, _live.Requests); // the unkeyed POST was sent once, to the hung replica only
+    }
+
+    [Fact]
+    public async Task With_the_shipped_settings_a_silent_replica_times_out_before_the_route_so_the_retry_has_time()
+    {
+        // The route's Timeout cancels the whole request: were it to come first (both were 30 s), no retry could run.
+        await using var shipped = new GatewayFactory(new Dictionary<string, string?>());
+        var configuration = shipped.Services.GetRequiredService<IConfiguration>();
+        var routes = configuration.GetSection("ReverseProxy:Routes").GetChildren().ToList();
+        foreach (var cluster in new[] { "catalog", "content", "users" })
+        {
+            var activity = configuration.GetValue<TimeSpan>($"ReverseProxy:Clusters:{cluster}:HttpRequest:ActivityTimeout");
+            Assert.True(activity > TimeSpan.Zero, $"{cluster} sets an activity timeout");
+            var timed = routes.Where(r => r["ClusterId"] == cluster && r["Timeout"] is not null).ToList();
+            Assert.NotEmpty(timed);
+            foreach (var route in timed)
+            {
+                var timeout = route.GetValue<TimeSpan>("Timeout");
+                Assert.True(activity * 2 <= timeout, $"{cluster}: route {route.Key} ({timeout}) leaves room for a retry after {activity}");
+            }
+        }
     }
 }
