@@ -12,7 +12,7 @@ namespace ScalableApi.Gateway.EdgeCache;
 /// passes (before the write's response leaves: a read after it never sees the old value): the surrogate keys the
 /// service named in <see cref="SurrogateKeyPurgeHeader"/>, or everything when it named none.
 /// </summary>
-internal sealed class EdgeCacheMiddleware(
+internal sealed partial class EdgeCacheMiddleware(
     RequestDelegate next,
     EdgeCacheStore store,
     EdgeCachePurgeChannel channel,
@@ -90,68 +90,6 @@ internal sealed class EdgeCacheMiddleware(
         return next(context);
     }
 
-    /// <summary>
-    /// A signed-in read of public data (issue 14.3, 14.5): the cached routes answer everyone alike, so the entry
-    /// anonymous readers get is this user's answer too, unless one of the user's own writes of the last
-    /// <see cref="ConsistencyTokenOptions.WindowSeconds"/> purged one of its keys (or everything): that write's purge
-    /// may still be on its way from another gateway, so the read goes upstream with the user's consistency token, as
-    /// every signed-in read did before. With no entry, the read fills one anonymously, and the user gets it only if
-    /// their writes purged none of its keys. The answer stays <c>private, no-store</c>, as the service marks a
-    /// signed-in read. The store failing sends the read upstream.
-    /// </summary>
-    private async Task SignedInReadAsync(HttpContext context, string route, string user, ConsistencyTokenStore writes)
-    {
-        var headers = context.Request.Headers;
-        var authorization = headers.Authorization;
-        // Looked up, and filled, as the anonymous read it is (entries vary by Authorization: theirs has none).
-        headers.Remove(HeaderNames.Authorization);
-        var key = context.Request.Path.Value + context.Request.QueryString.Value;
-        var entry = store.Find(key, headers);
-        var wrote = await WroteAnyAsync(writes, user, entry?.KeySlots ?? []);
-        if (wrote == false)
-        {
-            context.Items[AnonymousFill] = true;
-            context.Response.OnStarting(MakePrivate, context.Response);
-            await ReadAsync(context, route);
-            return;
-        }
-
-        if (entry is null && wrote == true && !HttpMethods.IsHead(context.Request.Method))
-        {
-            // Cold, and the user wrote lately: what the read shows is known only once it is read.
-            context.Items[AnonymousFill] = true;
-            var filled = await FetchAsync(context, route, key, null, null, answer: false);
-            context.Items.Remove(AnonymousFill);
-            if (filled is not null && await WroteAnyAsync(writes, user, filled.KeySlots) == false)
-            {
-                context.Response.OnStarting(MakePrivate, context.Response);
-                await ServeAsync(context, filled, time.GetUtcNow());
-                return;
-            }
-        }
-
-        headers.Authorization = authorization;
-        await BypassAsync(context, route);
-    }
-
-    /// <summary>Null when the store did not answer.</summary>
-    private static async Task<bool?> WroteAnyAsync(ConsistencyTokenStore writes, string user, int[] slots)
-    {
-        try
-        {
-            return await writes.WroteAnyAsync(user, slots);
-        }
-        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            return null;
-        }
-    }
-
-    private static readonly Func<object, Task> MakePrivate = static state =>
-    {
-        ((HttpResponse)state).Headers.CacheControl = Platform.Http.PublicCaching.PrivateCacheControl;
-        return Task.CompletedTask;
-    };
 
     private async Task ReadAsync(HttpContext context, string route)
     {
@@ -338,61 +276,6 @@ internal sealed class EdgeCacheMiddleware(
     internal static bool Servable(CachedResponse entry, DateTimeOffset now, EdgeCachePurgeChannel channel, EdgeCacheOptions options) =>
         now < entry.FreshUntil && (channel.Connected || now - entry.Stored <= options.MaxAgeWhilePurgeChannelDown);
 
-    /// <summary>
-    /// A write purges this cache and tells the other gateways before its response starts: the keys the service said
-    /// it changed, or everything when it said nothing (an unknown or older service, a timeout). Only a 4xx is known to
-    /// have changed nothing; a 5xx or a timeout may have committed, so it purges too.
-    /// </summary>
-    private async Task WriteAsync(HttpContext context)
-    {
-        var purged = 0;
-        async Task PurgeOnceAsync(string[] keys)
-        {
-            if (Interlocked.Exchange(ref purged, 1) == 0)
-            {
-                store.Purge(keys, "local");
-                await channel.PublishAsync(keys);
-            }
-        }
-
-        var response = context.Response;
-        // A response with a body starts while the proxy copies it: purge then, before its headers leave.
-        response.OnStarting(() => ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync(TakeKeys(response)));
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            if (!response.HasStarted)
-            {
-                // Nothing sent yet: a response without a body (a DELETE's 204) starts only after the pipeline, and
-                // the client may be gone by then, so purge now. By the service's keys when it answered; everything
-                // when no answer of its reached us (what it changed is unknown).
-                var answered = context.GetForwarderErrorFeature() is null;
-                var keys = TakeKeys(response);
-                if (!answered || !ChangedNothing(response.StatusCode))
-                {
-                    await PurgeOnceAsync(answered ? keys : []);
-                }
-            }
-            else if (!ChangedNothing(response.StatusCode))
-            {
-                await PurgeOnceAsync([]); // started without passing OnStarting's purge: what it changed is unknown
-            }
-        }
-    }
-
-    /// <summary>
-    /// The keys the service named (none: everything). The header itself goes at the response's start, with
-    /// <c>Surrogate-Key</c>, for every response (<see cref="EdgeCacheExtensions.UseEdgeCache"/>).
-    /// </summary>
-    private static string[] TakeKeys(HttpResponse response) =>
-        response.Headers[SurrogateKeyPurgeHeader].ToString()
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static bool ChangedNothing(int status) => status is >= 400 and < 500;
-
     /// <summary>Whether the route (by id, or a path prefix starting with <c>/</c>) is one the options cache. A loop: no closure per request.</summary>
     internal static bool Caches(EdgeCacheOptions options, string route, PathString path)
     {
@@ -406,7 +289,4 @@ internal sealed class EdgeCacheMiddleware(
 
         return false;
     }
-
-    private bool Purges(PathString path) =>
-        !_options.NonPurgingWritePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 }
