@@ -58,7 +58,7 @@ internal sealed class EdgeCacheHitMiddleware(
         }
 
         var headers = request.Headers;
-        if (headers.ContainsKey(HeaderNames.Authorization) || headers.ContainsKey(HeaderNames.Cookie) || headers.ContainsKey("Consistency-Token")
+        if (headers.ContainsKey(HeaderNames.Authorization) || headers.ContainsKey(HeaderNames.Cookie) || headers.ContainsKey(Platform.Data.Consistency.ConsistencyToken.HeaderName)
             || request.ContentLength is > 0 || headers.ContainsKey(HeaderNames.TransferEncoding) || headers.ContainsKey(HeaderNames.ContentType))
         {
             return false;

@@ -68,7 +68,7 @@ internal sealed partial class EdgeCacheMiddleware(
         }
 
         // A cookie or a client's own consistency token makes a read personal; a bearer token alone need not (below).
-        if (request.Headers.ContainsKey(HeaderNames.Cookie) || request.Headers.ContainsKey("Consistency-Token"))
+        if (request.Headers.ContainsKey(HeaderNames.Cookie) || request.Headers.ContainsKey(Platform.Data.Consistency.ConsistencyToken.HeaderName))
         {
             metrics.Request(route, "bypass");
             return next(context);
