@@ -87,6 +87,11 @@ public static class PlatformExtensions
         }
 
         app.UseIdempotency();
+        if (Caching.EdgePurgePublishingMiddleware.Wanted(app.Services))
+        {
+            app.UseMiddleware<Caching.EdgePurgePublishingMiddleware>();
+        }
+
         return app;
     }
 

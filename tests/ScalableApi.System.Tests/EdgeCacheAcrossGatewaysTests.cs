@@ -134,6 +134,26 @@ public sealed class EdgeCacheAcrossGatewaysTests(SystemTopology topology) : Shar
         await StillCachedOnBothAsync(kept, a, b);
     }
 
+    [Fact]
+    public async Task An_import_job_evicts_the_product_pages_on_both_gateways_as_its_batches_commit_and_nothing_else()
+    {
+        var (a, b) = (Client, await Topology.SecondGatewayClientAsync());
+        var admin = await a.AdminAsync();
+        var marker = "edgeimport" + Guid.NewGuid().ToString("N")[..8];
+        var search = Path($"/api/products?q={marker}");
+        var user = await a.NewUserAsync("edge-import-kept");
+        string[] kept = [Path($"/api/products/{await a.CreateProductAsync(admin, "Edge kept")}"), Path($"/api/users/{user.Id}")];
+        // The search finds nothing yet, and both gateways hold that page: kept (5 minutes) unless a purge names it.
+        await CachedOnBothAsync([search, .. kept], a, b);
+
+        // No write through a gateway carries the job's inserts: its batches publish the purge as they commit.
+        var job = await a.ImportAsync(admin, JobsApi.Ndjson(marker, 10));
+        Assert.True(await Poll.UntilAsync(async () => (await a.JobAsync(admin, job)).GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(60)), $"job {job} completed");
+
+        await SeenOnBothAsync(search, read => Ids(read.Body).Count() == 10, a, b);
+        await StillCachedOnBothAsync(kept, a, b);
+    }
+
     /// <summary>
     /// The carrying gateway purged before the write's response: its next read goes upstream. (What the service then
     /// answers is its replicas' business: another replica may hold the old value in memory for the few milliseconds

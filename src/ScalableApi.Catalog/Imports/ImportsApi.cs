@@ -22,6 +22,7 @@ public static class ImportsApi
             .WithName("ImportProducts").WithSummary("Import products from an NDJSON body, processed by the job queue (admin).")
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(AuthorizationPolicies.Admin)
+            .PurgesEdgeKeys(_ => CatalogEdgeKeys.Jobs)
             .Accepts<string>("application/x-ndjson")
             // Its own body limit (the platform's RequestBodyLimitMiddleware honours it), not the 1 MiB of JSON writes.
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxBodyBytes));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using ScalableApi.Catalog.Products;
+using ScalableApi.Platform.Caching;
 using ScalableApi.Platform.Jobs;
 
 namespace ScalableApi.Catalog.Imports;
@@ -18,7 +19,8 @@ internal sealed class ProductImportHandler(
     IOptions<ImportOptions> options,
     ProductImportStore store,
     ProductCache cache,
-    TimeProvider time) : IJobHandler
+    TimeProvider time,
+    IServiceProvider services) : IJobHandler
 {
     public const string JobType = "product-import";
 
@@ -66,6 +68,9 @@ internal sealed class ProductImportHandler(
             if (products.Count > 0)
             {
                 await cache.ManyChangedAsync(cancellationToken);
+                // No write through a gateway carries this batch: the gateways' edge caches hear of it here (new ids
+                // had no cached item, a 404 is never cached: only the list pages change).
+                await EdgePurges.PublishAsync(services, "catalog:import", [CatalogEdgeKeys.Products]);
             }
 
             products.Clear();

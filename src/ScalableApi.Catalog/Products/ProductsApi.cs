@@ -10,24 +10,24 @@ internal static class ProductsApi
     {
         var api = app.MapGroup("/api/products").WithTags("Products");
 
-        // Surrogate keys: an item is product:{id}; every page (a search, a price range) may show any product: products.
-        api.MapGet("/", ListProducts).CachePublicly(_ => "products")
+        // Surrogate keys: see CatalogEdgeKeys.
+        api.MapGet("/", ListProducts).CachePublicly(_ => CatalogEdgeKeys.Products)
             .WithName("ListProducts").WithSummary("A page of products, newest first; optional text search and price range.");
         // Tens of megabytes, written as rows are read: streamed, never held back for a Content-Length.
         api.MapGet("/export", ExportProducts).StreamsResponse()
             .Produces<Product[]>(StatusCodes.Status200OK, "application/json", ProductExportResult.NdjsonMediaType)
             .WithName("ExportProducts").WithSummary("Every product, streamed as a JSON array or NDJSON (Accept: application/x-ndjson).");
-        api.MapGet("/{id:long}", GetProduct).CachePublicly(c => $"product:{c.RouteId("id")}")
+        api.MapGet("/{id:long}", GetProduct).CachePublicly(c => CatalogEdgeKeys.Product(c.RouteId("id")))
             .WithName("GetProduct").WithSummary("One product, with its ETag; 304 on a matching If-None-Match.");
         api.MapPost("/", CreateProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>().Idempotent()
-            .PurgesEdgeKeys(_ => "products") // a new id had no cached item: a 404 is never cached
+            .PurgesEdgeKeys(_ => CatalogEdgeKeys.Products) // a new id had no cached item: a 404 is never cached
             .WithName("CreateProduct").WithSummary("Create a product (admin).");
         api.MapPut("/{id:long}", ReplaceProduct).RequireAuthorization(AuthorizationPolicies.Admin).Validate<ProductRequest>()
-            .PurgesEdgeKeys(c => $"product:{c.RouteId("id")} products")
+            .PurgesEdgeKeys(c => CatalogEdgeKeys.ProductChanged(c.RouteId("id")))
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("ReplaceProduct").WithSummary("Replace a product (admin); If-Match makes it conditional.");
         api.MapDelete("/{id:long}", DeleteProduct).RequireAuthorization(AuthorizationPolicies.Admin)
-            .PurgesEdgeKeys(c => $"product:{c.RouteId("id")} products")
+            .PurgesEdgeKeys(c => CatalogEdgeKeys.ProductChanged(c.RouteId("id")))
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("DeleteProduct").WithSummary("Delete a product (admin); If-Match makes it conditional.");
         return app;

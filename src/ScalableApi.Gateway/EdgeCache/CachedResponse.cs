@@ -52,8 +52,39 @@ internal static class Freshness
             return null;
         }
 
-        var lifetime = control.SharedMaxAge ?? control.MaxAge;
+        var lifetime = SurrogateMaxAge(headers) ?? control.SharedMaxAge ?? control.MaxAge;
         return lifetime > TimeSpan.Zero ? lifetime : null;
+    }
+
+    /// <summary>
+    /// <c>Surrogate-Control: max-age=N</c> (Edge Architecture Specification 1.0): the service's lifetime for this
+    /// cache, which hears its writes' purges, over the <c>Cache-Control</c> one meant for clients, which do not.
+    /// <c>no-store</c> there: 0. Null when absent or unreadable.
+    /// </summary>
+    public static TimeSpan? SurrogateMaxAge(IHeaderDictionary headers)
+    {
+        var value = headers[Platform.Http.PublicCaching.SurrogateControlHeader].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        TimeSpan? maxAge = null;
+        foreach (var directive in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (directive.Equals("no-store", StringComparison.OrdinalIgnoreCase))
+            {
+                return TimeSpan.Zero;
+            }
+
+            if (directive.StartsWith("max-age=", StringComparison.OrdinalIgnoreCase)
+                && long.TryParse(directive.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                maxAge = TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(365).TotalSeconds));
+            }
+        }
+
+        return maxAge;
     }
 
     /// <summary>Whether an <c>If-None-Match</c> list names <paramref name="etag"/> (weak comparison, as for GET).</summary>

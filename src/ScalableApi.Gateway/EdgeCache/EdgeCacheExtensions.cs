@@ -15,7 +15,7 @@ internal static class EdgeCacheExtensions
     /// <summary>After compression and route timeouts (a hit is compressed like a proxied response), before YARP.</summary>
     public static WebApplication UseEdgeCache(this WebApplication app)
     {
-        // The surrogate-key headers are between the services and the gateways: taken out of every response, the
+        // The surrogate headers (keys, control) are between the services and the gateways: taken out of every response, the
         // cache on or off, cached route or not. Registered outside the cache, so this start callback runs after the
         // cache's own (they run last registered first) and the cache has read the keys when they go.
         app.Use(static (context, next) =>
@@ -51,6 +51,7 @@ internal static class EdgeCacheExtensions
         var headers = ((HttpResponse)state).Headers;
         headers.Remove(EdgeCacheMiddleware.SurrogateKeyHeader);
         headers.Remove(EdgeCacheMiddleware.SurrogateKeyPurgeHeader);
+        headers.Remove(Platform.Http.PublicCaching.SurrogateControlHeader);
         return Task.CompletedTask;
     };
 }

@@ -31,7 +31,7 @@ internal sealed partial class EdgeCacheMiddleware(
     // would only copy them to have them replaced when it starts.
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
     {
-        SurrogateKeyHeader, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, HeaderNames.Connection,
+        SurrogateKeyHeader, Platform.Http.PublicCaching.SurrogateControlHeader, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, HeaderNames.Connection,
         HeaderNames.KeepAlive, HeaderNames.ContentLength, HeaderNames.SetCookie,
         RequestIdMiddleware.HeaderName, HeaderNames.XContentTypeOptions, HeaderNames.XFrameOptions, "Referrer-Policy",
         HeaderNames.ContentSecurityPolicy, "Permissions-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy",

@@ -24,9 +24,13 @@ public sealed class EdgeCacheOptions
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1 byte")]
     public int MaxEntryBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Longest an entry is fresh, whatever max-age the service sends. Default 30 s.</summary>
+    /// <summary>
+    /// Longest an entry is fresh, whatever the service sends (<c>Surrogate-Control: max-age</c>, else
+    /// <c>s-maxage</c>/<c>max-age</c>). Default 5 min, the services' own <c>Caching:EdgeMaxAge</c>: purges keep entries
+    /// current, expiry is only the net under a purge lost while this gateway was not listening.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "must be from 1 ms to 1 day")]
-    public TimeSpan MaxTtl { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long past freshness an entry may still answer when the upstream fails (5xx or no destination). 0 turns

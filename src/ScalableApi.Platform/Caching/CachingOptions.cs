@@ -83,6 +83,24 @@ public sealed class CachingOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = "must name a channel")]
     public string EdgePurgeChannel { get; set; } = EdgePurges.Channel;
 
+    /// <summary>
+    /// How long the gateways' edge caches may keep a public read (<c>Surrogate-Control: max-age</c>, which only the
+    /// gateway reads and strips; browsers and any CDN still get <c>Cache-Control: max-age=30</c>, as they hear no
+    /// purge). As <see cref="Duration"/> for the replicas' caches: a safety net, since every write purges what it
+    /// changed at every gateway; with 30 s, the edge expired entries faster than the signed-in mix read them again
+    /// (5 % of post reads were hits, bench/results/2026-12-04-replica). 0: the gateways keep <c>Cache-Control</c>'s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be from 0 (off) to 1 day")]
+    public TimeSpan EdgeMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The <c>Surrogate-Control</c> value for <see cref="EdgeMaxAge"/> (null when 0), made once.</summary>
+    internal string? SurrogateControl() =>
+        _surrogateControl ??= EdgeMaxAge > TimeSpan.Zero
+            ? string.Create(CultureInfo.InvariantCulture, $"max-age={Math.Max(1, (long)EdgeMaxAge.TotalSeconds)}")
+            : "";
+
+    private string? _surrogateControl;
+
     /// <summary>After a backplane error, the backplane is not tried again for this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be from 0 (off) to 1 hour")]
     public TimeSpan BackplaneCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);

@@ -25,14 +25,26 @@ public static class PublicCaching
     public const string SurrogateKeyPurgeHeader = "Surrogate-Key-Purge";
 
     /// <summary>
+    /// How long the gateway's edge cache may keep a public read (<see cref="CachingOptions.EdgeMaxAge"/>), longer than
+    /// <c>Cache-Control</c> lets clients: the edge hears every write's purge, clients do not (Edge Architecture
+    /// Specification 1.0; read and stripped by the gateway).
+    /// </summary>
+    public const string SurrogateControlHeader = "Surrogate-Control";
+
+    /// <summary>
     /// Public or private by whether the request is signed in, and <c>Vary: Authorization</c> because that makes
     /// the response depend on the header: a CDN must not answer a signed-in request with a public copy.
     /// </summary>
     public static void Apply(HttpContext context)
     {
         var response = context.Response;
-        response.Headers[HeaderNames.CacheControl] = Personal(context) ? PrivateCacheControl : CacheControl;
+        var personal = Personal(context);
+        response.Headers[HeaderNames.CacheControl] = personal ? PrivateCacheControl : CacheControl;
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
+        if (!personal && context.RequestServices.GetService<IOptions<CachingOptions>>()?.Value.SurrogateControl() is { Length: > 0 } surrogate)
+        {
+            response.Headers[SurrogateControlHeader] = surrogate;
+        }
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ internal sealed class CacheableUpstream : IAsyncDisposable
 
     public string CacheControl { get; set; } = "public, max-age=30, stale-while-revalidate=60";
 
+    /// <summary>When set, the items' <c>Surrogate-Control</c> (the edge's own lifetime, as the platform sends it).</summary>
+    public string? SurrogateControl { get; set; }
+
     /// <summary>How long each GET takes (a miss in flight while a write commits, 100 misses at once).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -133,6 +136,11 @@ internal sealed class CacheableUpstream : IAsyncDisposable
         }
 
         context.Response.Headers.CacheControl = CacheControl;
+        if (SurrogateControl is not null)
+        {
+            context.Response.Headers["Surrogate-Control"] = SurrogateControl;
+        }
+
         context.Response.Headers.Vary = "Authorization";
         context.Response.Headers.ETag = $"\"{value.GetHashCode(StringComparison.Ordinal):x}\"";
         // An item is its own key; "products" is the key of the list pages it appears on, purged by every product write.

@@ -60,6 +60,60 @@ public sealed class EdgeCacheBoundsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Surrogate_control_keeps_an_entry_past_the_clients_max_age_and_never_reaches_the_client()
+    {
+        _upstream.SurrogateControl = "max-age=300";
+        await using var gateway = EdgeGateways.Create(_upstream.Server.Address, services: OnFakeTime);
+        using var client = gateway.CreateClient();
+        using (var first = await client.GetAsync("/api/products/cached/1"))
+        {
+            Assert.Equal("public, max-age=30, stale-while-revalidate=60", first.Headers.CacheControl?.ToString());
+            Assert.False(first.Headers.Contains("Surrogate-Control"));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(299)); // far past max-age=30, within the edge's 300 s
+        using (var hit = await client.GetAsync("/api/products/cached/1"))
+        {
+            Assert.Equal(1, _upstream.Requests);
+            Assert.Equal(299, (int)hit.Headers.Age!.Value.TotalSeconds);
+            Assert.Equal("public, max-age=30, stale-while-revalidate=60", hit.Headers.CacheControl?.ToString());
+            Assert.False(hit.Headers.Contains("Surrogate-Control"));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await client.GetStringAsync("/api/products/cached/1");
+        Assert.Equal(2, _upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("no-store")]
+    [InlineData("max-age=0")]
+    public async Task Surrogate_control_can_keep_a_public_response_out_of_the_edge(string surrogateControl)
+    {
+        _upstream.SurrogateControl = surrogateControl;
+        await using var gateway = EdgeGateways.Create(_upstream.Server.Address);
+        using var client = gateway.CreateClient();
+        await client.GetStringAsync("/api/products/cached/1");
+        await client.GetStringAsync("/api/products/cached/1");
+
+        Assert.Equal(2, _upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Max_ttl_caps_surrogate_control_too()
+    {
+        _upstream.SurrogateControl = "max-age=300";
+        await using var gateway = EdgeGateways.Create(_upstream.Server.Address, new Dictionary<string, string?> { ["Gateway:EdgeCache:MaxTtl"] = "00:01:00" }, OnFakeTime);
+        using var client = gateway.CreateClient();
+        await client.GetStringAsync("/api/products/cached/1");
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        await client.GetStringAsync("/api/products/cached/1");
+
+        Assert.Equal(2, _upstream.Requests);
+    }
+
+    [Fact]
     public async Task Reads_just_after_a_write_are_not_stored_because_other_replicas_may_not_have_heard_of_it_yet()
     {
         await using var gateway = EdgeGateways.Create(_upstream.Server.Address, services: OnFakeTime);
