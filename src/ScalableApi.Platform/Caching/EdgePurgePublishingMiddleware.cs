@@ -1,5 +1,5 @@
-using StackExchange.Redis;
 using ScalableApi.Platform.Http;
+using StackExchange.Redis;
 
 namespace ScalableApi.Platform.Caching;
 
