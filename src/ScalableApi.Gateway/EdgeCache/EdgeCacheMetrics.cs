@@ -8,6 +8,7 @@ internal sealed class EdgeCacheMetrics
 {
     private readonly Counter<long> _requests;
     private readonly Counter<long> _purges;
+    private readonly Counter<long> _flushes;
     private readonly Meter _meter;
     private Func<long> _bytes = static () => 0;
     private Func<bool> _purgeChannelUp = static () => true;
@@ -26,6 +27,9 @@ internal sealed class EdgeCacheMetrics
             .WithLabels("route", "result");
         _purges = _meter.CreateCounter<long>(
             "gateway_edge_cache_purges_total", "{purge}", "Purges of the edge cache: local (a write through this gateway), remote (another gateway's write), reconnect (the purge channel came back).")
+            .WithLabels("source");
+        _flushes = _meter.CreateCounter<long>(
+            "gateway_edge_cache_flushes_total", "{purge}", "Purges that emptied the whole edge cache (a write that named no keys, a cascade of more than 512, the purge channel back), by source as for purges: what a low hit rate is looked for in first.")
             .WithLabels("source");
         _meter.CreateObservableGauge("gateway_edge_cache_bytes", () => _bytes(), "By", "Estimated memory held by edge cache entries.");
         _meter.CreateObservableGauge(
@@ -57,6 +61,8 @@ internal sealed class EdgeCacheMetrics
         Interlocked.Read(ref _hits), Interlocked.Read(ref _misses), Interlocked.Read(ref _stale), Interlocked.Read(ref _bypasses), _bytes());
 
     public void Purge(string source) => _purges.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    public void Flush(string source) => _flushes.Add(1, new KeyValuePair<string, object?>("source", source));
 
     public void ObserveBytes(Func<long> bytes) => _bytes = bytes;
 

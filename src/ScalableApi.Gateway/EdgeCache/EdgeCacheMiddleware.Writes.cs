@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ScalableApi.Gateway.EdgeCache;
@@ -25,27 +26,28 @@ internal sealed partial class EdgeCacheMiddleware
         var response = context.Response;
         // A response with a body starts while the proxy copies it: purge then, before its headers leave.
         response.OnStarting(() => ChangedNothing(response.StatusCode) ? Task.CompletedTask : PurgeOnceAsync(TakeKeys(response)));
+        // A client that leaves does not cancel the write upstream (the route's timeout still does): cancelled there,
+        // it may have committed without its answer, and then what it changed is unknown and everything is purged; let
+        // through, it answers with its keys. Clients leave mid-write all the time at scale (and every benchmark run
+        // ends so): each of them emptied the whole cache.
+        var clientAborted = context.RequestAborted;
+        context.RequestAborted = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken ?? CancellationToken.None;
         try
         {
             await next(context);
         }
         finally
         {
-            if (!response.HasStarted)
+            context.RequestAborted = clientAborted;
+            // The purge already ran at the response's start, or nothing was sent (a response without a body, a
+            // DELETE's 204, starts only after the pipeline), or the client left while it was copied. By the service's
+            // keys when they reached us (they come with its headers, before its body: they say what it changed even
+            // if the body never reached the client); everything when no answer of its did (what it changed is unknown).
+            var keys = TakeKeys(response);
+            var answered = keys.Length > 0 || context.GetForwarderErrorFeature() is null;
+            if (!answered || !ChangedNothing(response.StatusCode))
             {
-                // Nothing sent yet: a response without a body (a DELETE's 204) starts only after the pipeline, and
-                // the client may be gone by then, so purge now. By the service's keys when it answered; everything
-                // when no answer of its reached us (what it changed is unknown).
-                var answered = context.GetForwarderErrorFeature() is null;
-                var keys = TakeKeys(response);
-                if (!answered || !ChangedNothing(response.StatusCode))
-                {
-                    await PurgeOnceAsync(answered ? keys : []);
-                }
-            }
-            else if (!ChangedNothing(response.StatusCode))
-            {
-                await PurgeOnceAsync([]); // started without passing OnStarting's purge: what it changed is unknown
+                await PurgeOnceAsync(answered ? keys : []);
             }
         }
     }

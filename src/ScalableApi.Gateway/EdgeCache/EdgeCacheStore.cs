@@ -129,6 +129,7 @@ internal sealed class EdgeCacheStore : IDisposable
         Volatile.Write(ref _fullPurgeAt, Interlocked.Increment(ref _sequence));
         _cache.Clear();
         _metrics.Purge(source);
+        _metrics.Flush(source);
     }
 
     /// <summary>Forgets the entries of these surrogate keys (and those that declared none); the others stay.</summary>

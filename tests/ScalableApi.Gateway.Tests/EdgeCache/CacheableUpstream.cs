@@ -30,6 +30,9 @@ internal sealed class CacheableUpstream : IAsyncDisposable
 
     public int BodyPadding { get; set; }
 
+    /// <summary>How long a PUT takes to answer once it has committed (its client may leave meanwhile).</summary>
+    public TimeSpan WriteDelay { get; set; }
+
     /// <summary>When false, writes answer without <c>Surrogate-Key-Purge</c> (a service that does not know it).</summary>
     public bool NamesPurgeKeys { get; set; } = true;
 
@@ -86,6 +89,11 @@ internal sealed class CacheableUpstream : IAsyncDisposable
                 lock (upstream!._values)
                 {
                     upstream._values[id] = value;
+                }
+
+                if (upstream.WriteDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(upstream.WriteDelay); // committed: not cancelled by the request, as a commit is not
                 }
 
                 return Results.Text(value);
